@@ -1,0 +1,165 @@
+/*
+ * h_session.c — logging in and out, who am I, and the health check.
+ * Failed logins are limited per login name (limits.h) to slow guessing.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "limits.h"
+
+#define RATE_SLOTS 1024
+
+/* Recent failures per login name, in a small hash table of timestamps. */
+static struct {
+    char login[64];
+    int64_t fails[GG_LOGIN_MAX_FAILS];
+    int n;
+} rate[RATE_SLOTS];
+static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned slot_of(const char *login)
+{
+    unsigned h = 5381;
+    for (const char *p = login; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    return h % RATE_SLOTS;
+}
+
+/* Number of failures of login inside the window. */
+static int recent_fails(const char *login, int64_t now)
+{
+    pthread_mutex_lock(&rate_mu);
+    unsigned i = slot_of(login);
+    int n = 0;
+    if (strcmp(rate[i].login, login) == 0)
+        for (int k = 0; k < rate[i].n; k++)
+            if (rate[i].fails[k] > now - GG_LOGIN_WINDOW)
+                n++;
+    pthread_mutex_unlock(&rate_mu);
+    return n;
+}
+
+static void note_fail(const char *login, int64_t now)
+{
+    pthread_mutex_lock(&rate_mu);
+    unsigned i = slot_of(login);
+    if (strcmp(rate[i].login, login) != 0) {
+        gg_strlcpy(rate[i].login, login, sizeof(rate[i].login));
+        rate[i].n = 0;
+    }
+    if (rate[i].n < GG_LOGIN_MAX_FAILS) {
+        rate[i].fails[rate[i].n++] = now;
+    } else {
+        memmove(rate[i].fails, rate[i].fails + 1, sizeof(int64_t) * (GG_LOGIN_MAX_FAILS - 1));
+        rate[i].fails[GG_LOGIN_MAX_FAILS - 1] = now;
+    }
+    pthread_mutex_unlock(&rate_mu);
+}
+
+static void clear_fails(const char *login)
+{
+    pthread_mutex_lock(&rate_mu);
+    unsigned i = slot_of(login);
+    if (strcmp(rate[i].login, login) == 0)
+        rate[i].n = 0;
+    pthread_mutex_unlock(&rate_mu);
+}
+
+static json_t *user_json(const http_req *r)
+{
+    const struct user *u = &r->user;
+    json_t *place = NULL;
+    store_place_get(r->db, u->place, &place);
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o*}", "id", (json_int_t)u->id,
+                          "login", u->login, "role", u->role, "role_label",
+                          role_label(role_parse(u->role)), "place", u->place, "display_name",
+                          u->display_name, "department", u->department, "place_info", place);
+    json_object_set_new(o, "staff_id", u->staff_id ? json_integer(u->staff_id) : json_null());
+    json_object_set_new(o, "resident_id",
+                        u->resident_id ? json_integer(u->resident_id) : json_null());
+    return o;
+}
+
+static int login(http_req *r)
+{
+    json_t *b;
+    int rc = http_body_json(r, &b);
+    if (rc)
+        return rc;
+    const char *l = json_string_value(json_object_get(b, "login"));
+    const char *p = json_string_value(json_object_get(b, "password"));
+    if (!l || !*l || strlen(l) > 63) {
+        json_decref(b);
+        return http_fail(r, GG_EINVAL, "login", "login must be a string of 1 to 63 bytes");
+    }
+    if (!p || strlen(p) > GG_PASSWORD_MAX) {
+        json_decref(b);
+        return http_fail(r, GG_EINVAL, "password", "password must be a string");
+    }
+    int64_t now = gg_now();
+    if (recent_fails(l, now) >= GG_LOGIN_MAX_FAILS) {
+        json_decref(b);
+        return http_fail(r, GG_ELIMIT, "login",
+                         "too many failed logins; wait %d minutes and try again",
+                         GG_LOGIN_WINDOW / 60);
+    }
+    rc = store_user_check_password(r->db, l, p, &r->user);
+    if (rc == GG_EAUTH) {
+        note_fail(l, now);
+        store_audit(r->db, 0, l, "login_failed", "session", "", "", "");
+        json_decref(b);
+        /* The audit entry of the failure must stay although the request fails. */
+        db_commit(r->db);
+        db_begin_write(r->db);
+        return http_fail(r, GG_EAUTH, "password", "wrong login or password");
+    }
+    json_decref(b);
+    if (rc)
+        return http_fail(r, rc, "", "cannot check the password");
+    clear_fails(l);
+    char token[65];
+    if ((rc = store_session_new(r->db, r->user.id, token)) != 0)
+        return http_fail(r, rc, "", "cannot start a session");
+    r->authed = 1;
+    r->role = role_parse(r->user.role);
+    http_audit(r, "login", "session", "", r->user.place, "");
+    snprintf(r->cookie, sizeof(r->cookie),
+             "gg_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+             GG_SESSION_TTL);
+    json_t *out = json_pack("{s:s, s:o}", "token", token, "user", user_json(r));
+    return http_reply_json(r, 201, out);
+}
+
+static int logout(http_req *r)
+{
+    const char *auth = http_header(r, "Authorization");
+    const char *token = auth && strncmp(auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
+    if (token)
+        store_session_end(r->db, token);
+    snprintf(r->cookie, sizeof(r->cookie), "gg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    return http_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static int me(http_req *r)
+{
+    return http_reply_json(r, 200, user_json(r));
+}
+
+static int healthz(http_req *r)
+{
+    int64_t one = 0;
+    if (db_query_i64(r->db, "SELECT 1", &one, "") != 0)
+        return http_fail(r, GG_EUNAVAIL, "", "the database does not answer");
+    return http_reply_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "db",
+                                             db_dialect(r->db)));
+}
+
+const struct http_route http_routes_session[] = {
+    {"GET", "/healthz", healthz, ROUTE_PUBLIC},
+    {"POST", "/api/v1/session", login, ROUTE_PUBLIC},
+    {"DELETE", "/api/v1/session", logout, 0},
+    {"GET", "/api/v1/me", me, 0},
+    {NULL, NULL, NULL, 0},
+};

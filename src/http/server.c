@@ -1,0 +1,450 @@
+/*
+ * server.c — the libmicrohttpd side of the HTTP layer: connection contexts,
+ * body accumulation under the size cap, authentication, routing, the
+ * request transaction, idempotent replay, the access log and a graceful
+ * stop that lets requests in flight finish.
+ *
+ * A response is queued only on a later call of the access handler, never on
+ * the first one, because libmicrohttpd 0.9.75 closes the connection (no
+ * keep-alive) when a response is queued on the first call.
+ */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "http_internal.h"
+#include "limits.h"
+
+struct http_server {
+    struct MHD_Daemon *mhd;
+    db_pool *pool;
+    struct http_config cfg;
+    int port;
+    atomic_int active;
+    const struct http_route **tables;
+};
+
+typedef struct conn_ctx {
+    http_req req;
+    gg_buf body;
+    int too_big;
+    int processed;
+    struct timespec started;
+} conn_ctx;
+
+static const struct http_route *const *route_tables(void)
+{
+    static const struct http_route *tables[] = {
+        http_routes_session, http_routes_places, http_routes_users,
+        http_routes_export,  http_routes_registry, NULL,
+    };
+    return tables;
+}
+
+/* Match url against pattern; fills params. */
+static int route_match(const char *pattern, const char *url, http_req *r, char *scratch,
+                       size_t scratch_len)
+{
+    const char *p = pattern, *u = url;
+    int np = 0;
+    size_t used = 0;
+    while (*p && *u) {
+        if (*p == '*')
+            return 1;
+        if (*p == ':') {
+            while (*p && *p != '/')
+                p++;
+            const char *start = u;
+            while (*u && *u != '/')
+                u++;
+            size_t len = (size_t)(u - start);
+            if (len == 0 || np >= 4 || used + len + 1 > scratch_len)
+                return 0;
+            memcpy(scratch + used, start, len);
+            scratch[used + len] = '\0';
+            r->params[np++] = scratch + used;
+            used += len + 1;
+            continue;
+        }
+        if (*p != *u)
+            return 0;
+        p++;
+        u++;
+    }
+    return (*p == '\0' || *p == '*') && *u == '\0';
+}
+
+static const struct http_route *route_find(http_req *r, char *scratch, size_t n, int *method_ok)
+{
+    *method_ok = 0;
+    for (const struct http_route *const *t = route_tables(); *t; t++) {
+        for (const struct http_route *rt = *t; rt->method; rt++) {
+            if (!route_match(rt->pattern, r->url, r, scratch, n))
+                continue;
+            if (strcmp(rt->method, r->method) == 0 ||
+                (strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+                *method_ok = 1;
+                return rt;
+            }
+            *method_ok = -1; /* path known, method not */
+        }
+    }
+    return NULL;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    http_req *r = cls;
+    if (r->nargs >= (int)GG_ARRAY_LEN(r->args)) {
+        r->status = -1;
+        return MHD_NO;
+    }
+    r->args[r->nargs].name = key;
+    r->args[r->nargs].value = value ? value : "";
+    r->nargs++;
+    return MHD_YES;
+}
+
+/* Authenticate from a bearer token, the session cookie or an API key. */
+static void authenticate(http_req *r)
+{
+    const char *auth = http_header(r, "Authorization");
+    const char *token = NULL;
+    if (auth && strncmp(auth, "Bearer ", 7) == 0)
+        token = auth + 7;
+    if (!token)
+        token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "gg_session");
+    if (token && strncmp(token, "gk_", 3) == 0) {
+        if (store_apikey_check(r->db, token, &r->apikey_id) == 0)
+            r->authed = 2;
+        return;
+    }
+    if (token && store_session_user(r->db, token, &r->user) == 0) {
+        r->authed = 1;
+        r->role = role_parse(r->user.role);
+    }
+    const char *key = http_header(r, "X-Api-Key");
+    if (!r->authed && key && store_apikey_check(r->db, key, &r->apikey_id) == 0)
+        r->authed = 2;
+}
+
+static int is_write(const char *m)
+{
+    return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0 ||
+           strcmp(m, "DELETE") == 0;
+}
+
+static void body_hash(const http_req *r, char out[65])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)(r->body ? r->body : ""),
+                       r->body_len, NULL, 0);
+    sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static void set_error(http_req *r, int code)
+{
+    free(r->resp);
+    r->resp = http_error_body(code, &r->err);
+    r->resp_len = strlen(r->resp);
+    r->status = gg_http_status(code);
+    r->content_type = "application/json; charset=utf-8";
+}
+
+/* Run the matched handler, inside a transaction for writes. */
+static void run_handler(struct http_server *srv, http_req *r, const struct http_route *rt)
+{
+    int write = is_write(r->method);
+    const char *idem = write ? http_header(r, "Idempotency-Key") : NULL;
+    int rc;
+    if (write && (rc = db_begin_write(r->db)) != 0) {
+        gg_fail(&r->err, GG_EBUSY, "", "the database is busy, try again");
+        set_error(r, GG_EBUSY);
+        return;
+    }
+    char bh[65];
+    int64_t idem_user = r->authed == 2 ? -r->apikey_id : r->user.id;
+    if (idem) {
+        if (strlen(idem) == 0 || strlen(idem) > GG_IDEMPOTENCY_KEY_MAX) {
+            gg_fail(&r->err, GG_EINVAL, "Idempotency-Key", "Idempotency-Key must be 1 to %d bytes",
+                    GG_IDEMPOTENCY_KEY_MAX);
+            set_error(r, GG_EINVAL);
+            db_rollback(r->db);
+            return;
+        }
+        body_hash(r, bh);
+        int status;
+        char *stored;
+        rc = store_idem_get(r->db, idem_user, idem, r->method, r->url, bh, &status, &stored);
+        if (rc == 0) {
+            db_rollback(r->db);
+            r->status = status;
+            r->resp = stored;
+            r->resp_len = strlen(stored);
+            r->content_type = "application/json; charset=utf-8";
+            return;
+        }
+        if (rc == GG_ECONFLICT) {
+            db_rollback(r->db);
+            gg_fail(&r->err, GG_ERULE, "Idempotency-Key",
+                    "this Idempotency-Key was already used for a different request");
+            set_error(r, GG_ERULE);
+            return;
+        }
+    }
+    rc = rt->fn(r);
+    if (rc == 0 && r->status < 400 && write) {
+        if (idem && r->status < 300)
+            rc = store_idem_put(r->db, idem_user, idem, r->method, r->url, bh, r->status,
+                                r->resp ? r->resp : "");
+        if (rc == 0 && (rc = db_commit(r->db)) != 0)
+            gg_fail(&r->err, rc, "", "commit failed: %s", db_errmsg(r->db));
+    }
+    if (rc != 0 || r->status >= 400) {
+        if (write && db_in_tx(r->db))
+            db_rollback(r->db);
+        if (rc != 0)
+            set_error(r, rc);
+    }
+    (void)srv;
+}
+
+static void process(struct http_server *srv, conn_ctx *c)
+{
+    http_req *r = &c->req;
+    if (c->too_big) {
+        gg_fail(&r->err, GG_ETOOBIG, "body", "the request body is larger than %u bytes",
+                GG_MAX_BODY);
+        set_error(r, GG_ETOOBIG);
+        return;
+    }
+    if (strlen(r->url) > GG_MAX_URL) {
+        gg_fail(&r->err, GG_ETOOBIG, "url", "the request URL is too long");
+        set_error(r, GG_ETOOBIG);
+        return;
+    }
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, r);
+    if (r->status == -1) {
+        r->status = 0;
+        gg_fail(&r->err, GG_EINVAL, "query", "too many query parameters (at most %d)",
+                GG_MAX_QUERY_ARGS);
+        set_error(r, GG_EINVAL);
+        return;
+    }
+    for (int i = 0; i < r->nargs; i++) {
+        if (!gg_utf8_valid(r->args[i].value, strlen(r->args[i].value)) ||
+            !gg_utf8_valid(r->args[i].name, strlen(r->args[i].name))) {
+            gg_fail(&r->err, GG_EINVAL, r->args[i].name, "query parameter is not valid UTF-8");
+            set_error(r, GG_EINVAL);
+            return;
+        }
+    }
+    r->body = c->body.data;
+    r->body_len = c->body.len;
+    char scratch[256];
+    int method_ok;
+    const struct http_route *rt = route_find(r, scratch, sizeof(scratch), &method_ok);
+    if (!rt) {
+        int code = method_ok == -1 ? GG_EMETHOD : GG_ENOTFOUND;
+        if (method_ok == -1) {
+            gg_fail(&r->err, code, "", "method %s is not allowed here", r->method);
+            set_error(r, code);
+        } else {
+            gg_fail(&r->err, code, "", "no such resource: %s", r->url);
+            set_error(r, code);
+        }
+        return;
+    }
+    r->db = db_pool_acquire(srv->pool);
+    authenticate(r);
+    if (!(rt->flags & ROUTE_PUBLIC) && !(r->authed == 1 || (r->authed == 2 && (rt->flags & ROUTE_APIKEY)))) {
+        gg_fail(&r->err, GG_EAUTH, "", "log in first: send Authorization: Bearer <token>");
+        set_error(r, GG_EAUTH);
+    } else {
+        run_handler(srv, r, rt);
+    }
+    db_pool_release(srv->pool, r->db);
+    r->db = NULL;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, http_req *r)
+{
+    if (!r->resp) {
+        r->resp = xstrdup("");
+        r->resp_len = 0;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
+        r->resp_len, r->resp, &free);
+    r->resp = NULL; /* owned by the response now */
+    if (r->content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    if (r->disposition[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, r->disposition);
+    if (r->cookie[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (r->status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, POST, PATCH, PUT, DELETE");
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct http_server *srv = cls;
+    conn_ctx *c = *con_cls;
+    if (!c) {
+        c = xcalloc(1, sizeof(*c));
+        clock_gettime(CLOCK_MONOTONIC, &c->started);
+        c->req.method = method;
+        c->req.url = url;
+        c->req.conn = conn;
+        c->req.srv = srv;
+        gg_buf_init(&c->body, GG_MAX_BODY);
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        int64_t len;
+        if (cl && gg_parse_i64(cl, 0, INT64_MAX, &len) == 0 && len > (int64_t)GG_MAX_BODY)
+            c->too_big = 1;
+        *con_cls = c;
+        atomic_fetch_add(&srv->active, 1);
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!c->too_big && gg_buf_append(&c->body, upload_data, *upload_size) != 0)
+            c->too_big = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (!c->processed) {
+        c->processed = 1;
+        process(srv, c);
+    }
+    return queue(conn, &c->req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    conn_ctx *c = *con_cls;
+    if (!c)
+        return;
+    if (!srv->cfg.quiet) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double ms = (double)(now.tv_sec - c->started.tv_sec) * 1e3 +
+                    (double)(now.tv_nsec - c->started.tv_nsec) / 1e6;
+        char at[21];
+        gg_iso8601((int64_t)time(NULL), at);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char ip[64] = "-";
+        if (ci && ci->client_addr)
+            http_format_addr(ci->client_addr, ip, sizeof(ip));
+        fprintf(stderr, "%s %s \"%s %s\" %d %.1fms user=%s%s\n", at, ip, c->req.method,
+                c->req.url, c->req.status, ms, c->req.authed == 1 ? c->req.user.login : "-",
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    }
+    free(c->req.resp);
+    gg_buf_free(&c->body);
+    free(c);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->active, 1);
+}
+
+static void log_panic(void *cls, const char *file, unsigned line, const char *reason)
+{
+    (void)cls;
+    fprintf(stderr, "gridgov: libmicrohttpd failure at %s:%u: %s\n", file, line,
+            reason ? reason : "");
+    abort();
+}
+
+int http_start(const struct http_config *cfg, struct http_server **out, gg_err *err)
+{
+    if (sodium_init() < 0)
+        return gg_fail(err, GG_EIO, "", "libsodium failed to initialise");
+    struct http_server *s = xcalloc(1, sizeof(*s));
+    s->cfg = *cfg;
+    int threads = cfg->threads > 0 ? cfg->threads : 4;
+    int rc = db_pool_open(cfg->db_url, threads + 1, &s->pool, err);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    struct sockaddr_storage addr;
+    if (http_parse_addr(cfg->listen_host, cfg->port, &addr) != 0) {
+        db_pool_close(s->pool);
+        free(s);
+        return gg_fail(err, GG_EINVAL, "listen", "cannot use listen address %s", cfg->listen_host);
+    }
+    MHD_set_panic_func(log_panic, NULL);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+#ifdef MHD_USE_EPOLL
+    flags |= MHD_USE_EPOLL;
+#endif
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                              MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                              MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    if (!s->mhd) {
+        db_pool_close(s->pool);
+        free(s);
+        return gg_fail(err, GG_EIO, "listen", "cannot listen on %s:%d (in use?)",
+                       cfg->listen_host, cfg->port);
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : cfg->port;
+    *out = s;
+    return 0;
+}
+
+int http_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+struct db_pool *http_pool(struct http_server *s)
+{
+    return s->pool;
+}
+
+const struct http_config *http_cfg(const struct http_server *s)
+{
+    return &s->cfg;
+}
+
+void http_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->mhd);
+    /* Let requests in flight finish, for at most ten seconds. */
+    for (int i = 0; i < 1000 && atomic_load(&s->active) > 0; i++)
+        usleep(10000);
+    MHD_stop_daemon(s->mhd);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    db_pool_close(s->pool);
+    free(s);
+}
