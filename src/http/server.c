@@ -43,7 +43,7 @@ static const struct http_route *const *route_tables(void)
 {
     static const struct http_route *tables[] = {
         http_routes_session, http_routes_places, http_routes_users,
-        http_routes_export,  http_routes_registry, NULL,
+        http_routes_export,  http_routes_registry, http_routes_static, NULL,
     };
     return tables;
 }
