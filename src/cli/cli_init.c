@@ -102,8 +102,8 @@ struct csv_in {
     char *col[MAX_COLS];
     int ncol;
     long lineno;
-    int64_t size;     /* bytes in the file, for progress */
-    size_t line_len;  /* bytes of the raw line just read */
+    int64_t size;    /* bytes in the file, for progress */
+    size_t line_len; /* bytes of the raw line just read */
 };
 
 static int csv_open(struct csv_in *c, const char *dir, const char *file, char *path, size_t pn,
@@ -272,25 +272,35 @@ static int all_digits(const char *s, size_t n)
 
 /* ---- loading ---- */
 
-int init_lookup_county(const char *dir, const char *division, char *name, size_t n, gg_err *err)
+/* Refuse a --division that cannot be a county code, before any file is read. */
+static int check_shape(const char *division, gg_err *err)
 {
     size_t len = division ? strlen(division) : 0;
     if (len == 2 && all_digits(division, 2))
         return gg_fail(err, GG_EINVAL, "division",
                        "--division %s is a province code; give a 6-digit county-level code "
-                       "such as 150781", division);
+                       "such as 150781",
+                       division);
     if (len == 4 && all_digits(division, 4))
         return gg_fail(err, GG_EINVAL, "division",
                        "--division %s is a city code; give a 6-digit county-level code "
-                       "such as 150781", division);
+                       "such as 150781",
+                       division);
     if (!division || !all_digits(division, 6))
         return gg_fail(err, GG_EINVAL, "division",
                        "--division must be a 6-digit county-level code such as 150781, not '%.20s'",
                        division ? division : "");
+    return 0;
+}
+
+int init_lookup_county(const char *dir, const char *division, char *name, size_t n, gg_err *err)
+{
+    int rc = check_shape(division, err);
+    if (rc)
+        return rc;
     char path[PATH_CAP];
     struct csv_in c;
-    int rc = csv_open(&c, dir, "areas.csv", path, sizeof(path), err);
-    if (rc)
+    if ((rc = csv_open(&c, dir, "areas.csv", path, sizeof(path), err)) != 0)
         return rc;
     static const char *const cols[] = {"code", "name", NULL};
     int idx[2];
@@ -326,7 +336,10 @@ static int put_place(db *d, const char *code, int level, const char *parent, con
 {
     char short_name[256];
     place_short_name(name, short_name, sizeof(short_name));
-    struct place_row p = {.level = level, .name = name, .short_name = short_name, .kind = kind,
+    struct place_row p = {.level = level,
+                          .name = name,
+                          .short_name = short_name,
+                          .kind = kind,
                           .is_virtual = is_virtual};
     gg_strlcpy(p.code, code, sizeof(p.code));
     gg_strlcpy(p.parent, parent ? parent : "", sizeof(p.parent));
@@ -364,8 +377,8 @@ static int load_streets(db *d, const char *dir, const char *division, struct str
         if (strcmp(c.col[idx[2]], division) != 0)
             continue;
         if (!all_digits(code, 9) || strncmp(code, division, 6) != 0) {
-            rc = gg_fail(err, GG_EINVAL, "data", "%s:%ld: bad street code %s", path, c.lineno,
-                         code);
+            rc =
+                gg_fail(err, GG_EINVAL, "data", "%s:%ld: bad street code %s", path, c.lineno, code);
             goto out;
         }
         if (*nst == MAX_STREETS) {
@@ -409,11 +422,13 @@ static int load_villages(db *d, const char *dir, const char *division, const str
     if ((rc = csv_header(&c, cols, idx, err)) != 0)
         goto out;
     cli_progress prog;
-    cli_progress_start(&prog, "scanning villages.csv", c.size);
+    int show = isatty(STDERR_FILENO); /* a progress line on a terminal only */
+    if (show)
+        cli_progress_start(&prog, "scanning villages.csv", c.size);
     int64_t pending = 0;
     while ((rc = csv_raw(&c, err)) == 1) {
         pending += (int64_t)c.line_len;
-        if (pending >= (1 << 20)) {
+        if (show && pending >= (1 << 20)) {
             cli_progress_add(&prog, pending);
             pending = 0;
         }
@@ -428,8 +443,10 @@ static int load_villages(db *d, const char *dir, const char *division, const str
             continue;
         const struct street *s = find_street(st, nst, street);
         if (!all_digits(code, 12) || !s || strncmp(code, street, 9) != 0) {
-            rc = gg_fail(err, GG_EINVAL, "data", "%s:%ld: community %s does not belong to a "
-                         "known street of %s", path, c.lineno, code, division);
+            rc = gg_fail(err, GG_EINVAL, "data",
+                         "%s:%ld: community %s does not belong to a "
+                         "known street of %s",
+                         path, c.lineno, code, division);
             goto out;
         }
         const char *kind = init_community_kind(name);
@@ -442,8 +459,10 @@ static int load_villages(db *d, const char *dir, const char *division, const str
             cnt->communities++;
         cnt->virtuals += virt;
     }
-    cli_progress_add(&prog, pending);
-    cli_progress_end(&prog);
+    if (show) {
+        cli_progress_add(&prog, pending);
+        cli_progress_end(&prog);
+    }
 out:
     csv_close(&c);
     return rc < 0 ? rc : 0;
@@ -460,8 +479,10 @@ int init_load_places(db *d, const char *dir, const char *division, const char *c
     int nst = 0;
     rc = load_streets(d, dir, division, st, &nst, &cnt, err);
     if (rc == 0 && nst == 0)
-        rc = gg_fail(err, GG_ENOTFOUND, "division", "--division %s has no streets or towns in "
-                     "the division tables", division);
+        rc = gg_fail(err, GG_ENOTFOUND, "division",
+                     "--division %s has no streets or towns in "
+                     "the division tables",
+                     division);
     if (rc == 0)
         rc = load_villages(d, dir, division, st, nst, &cnt, err);
     free(st);
@@ -527,7 +548,9 @@ int cmd_init(int argc, char **argv)
     }
     gg_err err = {0};
     char dir[PATH_CAP], county[256];
-    int rc = init_find_data(data_opt, dir, sizeof(dir), &err);
+    int rc = check_shape(division, &err);
+    if (rc == 0)
+        rc = init_find_data(data_opt, dir, sizeof(dir), &err);
     if (rc == 0)
         rc = init_lookup_county(dir, division, county, sizeof(county), &err);
     if (rc) {
@@ -549,11 +572,12 @@ int cmd_init(int argc, char **argv)
     if (rc == 0) {
         int same = strcmp(have, division) == 0;
         if (same)
-            printf("%s is already initialised with %s %s; nothing to do\n", url, division,
-                   county);
+            printf("%s is already initialised with %s %s; nothing to do\n", url, division, county);
         else
-            fprintf(stderr, "gridgov init: %s is already initialised with division %s; "
-                    "use a new database for --division %s\n", url, have, division);
+            fprintf(stderr,
+                    "gridgov init: %s is already initialised with division %s; "
+                    "use a new database for --division %s\n",
+                    url, have, division);
         db_close(d);
         return same ? 0 : 1;
     }

@@ -13,6 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli.h"
+#include "db.h"
+#include "gg.h"
+#include "resource.h"
+
 /* ---- random numbers (demo_people.c): xoshiro256** seeded by splitmix64 ---- */
 
 typedef struct demo_rng {
@@ -44,11 +49,11 @@ enum demo_ethnic { DEMO_HAN = 0, DEMO_MONGOL, DEMO_RUSSIAN };
 
 struct demo_person {
     char name[64];
-    char surname[16];  /* "" for a Mongolian name without a surname */
+    char surname[16]; /* "" for a Mongolian name without a surname */
     char id_number[19];
-    char phone[12];    /* "" when the person has no phone of their own */
-    int sex;           /* 1 male, 2 female */
-    int birth;         /* YYYYMMDD */
+    char phone[12]; /* "" when the person has no phone of their own */
+    int sex;        /* 1 male, 2 female */
+    int birth;      /* YYYYMMDD */
 };
 
 /* A household's ethnic background: mostly Han, some Mongolian and Russian. */
@@ -118,5 +123,75 @@ void demo_credit_code(uint64_t key, char out[19]);
 
 /* Initialise the derived tables (credit codes); call once before the names. */
 void demo_names_init(void);
+
+/* ---- building the city (demo_city.c), driven by cli_demo.c ---- */
+
+/* 华埠社区 of 兴华街道: the community the seed report describes in detail. */
+#define DEMO_HUABU "150781004004"
+#define DEMO_HUABU_ESTATES 7
+#define DEMO_HUABU_GRIDS 6
+#define DEMO_HUABU_HOUSEHOLDS 3369
+#define DEMO_HUABU_RESIDENTS 7799
+#define DEMO_GRIDS 143 /* grids over all urban communities */
+
+struct demo_grid {
+    char code[16];
+    int serial;
+    int target;     /* households planned */
+    int households; /* households made */
+    int residents;
+    double north, south, west, east; /* the grid's cell */
+};
+
+struct demo_comm {
+    char code[13];
+    char name[128];       /* official */
+    char short_name[128]; /* display */
+    int ngrids;
+    struct demo_grid *grids;
+    int resident_target; /* exact residents, or 0 for "about 2.3 a household" */
+    int estate_target;   /* exact estates, or 0 for "1-3 a grid" */
+    double north, south, west, east;
+    int households, residents, estates, buildings; /* made */
+};
+
+/* Everything one demo run shares. */
+struct demo_ctx {
+    db *d;
+    gg_err err;
+    demo_rng rng;
+    demo_ids *ids;
+    cli_progress prog;
+    int show_progress; /* stderr is a terminal */
+    const struct res_def *r_estates, *r_buildings, *r_households, *r_residents, *r_owners, *r_staff,
+        *r_paired, *r_enterprises;
+    struct demo_comm *comm;
+    int ncomm;
+    char **estate_names; /* every estate name used so far (unique in the city) */
+    int nestate_names;
+    int64_t estates, buildings, households, residents;
+    int64_t owners, coowned_units, developer_units, rented_units, landlords;
+    int64_t staff[5]; /* grid_chief, fulltime, parttime, volunteer, wulao */
+    int64_t paired, enterprises;
+    /* rows the demo users are linked to */
+    int64_t huabu_chief, huabu_worker, huabu_resident;
+    char huabu_resident_name[64];
+};
+
+/*
+ * Insert one registry row: validate body (consumed) against def as an API
+ * request would, add place when the definition inherits it, and store it.
+ * Writes the new id into *id (may be NULL). Returns 0 or a GG_E code with
+ * c->err.
+ */
+int demo_put(struct demo_ctx *c, const struct res_def *def, json_t *body, const char *place,
+             int64_t *id);
+
+/*
+ * Build one planned community: its grid places, estates, buildings,
+ * households, residents and owners. The grids' codes, cells and household
+ * targets are set by the caller.
+ */
+int demo_build_community(struct demo_ctx *c, struct demo_comm *m);
 
 #endif

@@ -186,16 +186,26 @@ static const char *const female_young[] = {
     "馨", "妍", "彤", "婧", "瑶", "子", "晴", "月", "一", "语", "心", "曦", "冰", "安", "楠",
 };
 
+/* Mongolian names: one name, or two elements joined (额尔敦 + 毕力格, 乌云 + 其其格). */
 static const char *const mongol_male[] = {
-    "巴特尔", "苏和", "额尔敦", "朝鲁", "孟和", "宝音", "那仁", "哈斯", "阿拉坦", "毕力格",
-    "特木尔", "巴雅尔", "满都拉", "乌力吉", "达来", "布和", "扎那", "巴音", "斯钦", "图门",
-    "额尔德木图", "吉日嘎拉", "宝力道", "那顺", "其木格图",
+    "巴特尔", "苏和",   "额尔敦",     "朝鲁",     "孟和",   "宝音", "那仁",   "哈斯",   "阿拉坦",
+    "毕力格", "特木尔", "巴雅尔",     "满都拉",   "乌力吉", "达来", "布和",   "扎那",   "巴音",
+    "斯钦",   "图门",   "额尔德木图", "吉日嘎拉", "宝力道", "那顺", "布仁",   "达瓦",   "额尔德尼",
+    "乌日图", "敖其尔", "巴图",       "桑布",     "青格勒", "查干", "特古斯", "阿木尔",
+};
+static const char *const mongol_male_end[] = {
+    "巴特尔",   "毕力格", "图",     "仓",   "达来", "朝克图", "德力格尔", "巴雅尔",
+    "吉日嘎拉", "夫",     "宝力高", "苏和", "孟和", "额尔敦", "那顺",
 };
 static const char *const mongol_female[] = {
-    "其其格", "乌云", "斯琴", "萨仁", "图雅", "敖登", "乌日娜", "格日勒", "娜仁", "托娅",
-    "高娃", "塔娜", "乌兰", "苏日娜", "萨日娜", "阿荣", "琪琪格", "乌云其其格", "斯琴高娃",
-    "额尔敦其其格", "包格日乐", "娜日苏", "哈斯其其格", "乌日汗", "查干",
+    "其其格", "乌云", "斯琴", "萨仁",   "图雅",   "敖登",   "乌日娜",   "格日勒", "娜仁",   "托娅",
+    "高娃",   "塔娜", "乌兰", "苏日娜", "萨日娜", "阿荣",   "琪琪格",   "娜日苏", "乌日汗", "哈斯",
+    "苏布德", "孟根", "赛罕", "阿拉坦", "额尔敦", "其木格", "包格日乐", "吉木斯", "达古拉", "查娜",
 };
+static const char *const mongol_female_end[] = {
+    "其其格", "高娃", "花", "图雅", "塔娜", "格日勒", "娜", "萨仁", "苏日娜", "乌兰",
+};
+
 static const char *const russian_male[] = {
     "伊万", "瓦西里", "彼得", "米沙", "阿廖沙", "萨沙", "尼古拉", "谢尔盖", "安德烈", "巴维尔",
 };
@@ -250,8 +260,8 @@ enum demo_ethnic demo_pick_ethnic(demo_rng *r)
 
 /* Region codes of first issue: mostly Manzhouli (152102 was its code before 2001). */
 static const char *const han_regions[] = {
-    "150702", "150783", "150784", "150721", "150785", "150102", "230102", "230103",
-    "230602", "220104", "210102", "370102", "130102", "232700",
+    "150702", "150783", "150784", "150721", "150785", "150102", "230102",
+    "230103", "230602", "220104", "210102", "370102", "130102", "232700",
 };
 static const char *const mongol_regions[] = {"150727", "150726", "150725", "152502", "150702"};
 
@@ -262,8 +272,8 @@ static const char *pick_region(demo_rng *r, enum demo_ethnic e, int year)
         return PICK(r, mongol_regions);
     if (e == DEMO_RUSSIAN && x < 500)
         return "150784"; /* 额尔古纳, home of most Russian-origin families of Hulunbuir */
-    if (x < 780)
-        return year < 2001 && demo_rng_chance(r, 400) ? "152102" : "150781";
+    if (x < 860)
+        return year < 2001 && demo_rng_chance(r, 200) ? "152102" : "150781";
     return PICK(r, han_regions);
 }
 
@@ -284,15 +294,17 @@ static void make_id(demo_rng *r, demo_ids *ids, enum demo_ethnic e, int sex, int
         int d = demo_rng_range(r, 1, days_in(year, m));
         for (int tries = 0; tries < 20; tries++) {
             int seq = demo_rng_range(r, 0, 499) * 2 + (sex == 1 ? 1 : 0);
-            char first17[18];
+            char first17[48]; /* 17 digits; room for what the compiler cannot rule out */
             snprintf(first17, sizeof(first17), "%.6s%04d%02d%02d%03d", region, year, m, d, seq);
+            first17[17] = '\0';
             uint64_t k = 0;
             for (int i = 0; i < 17; i++)
                 k = k * 10 + (uint64_t)(first17[i] - '0');
             if (!ids_add(ids, k + 1))
                 continue;
-            snprintf(p->id_number, sizeof(p->id_number), "%s%c", first17,
-                     idnum_check_char(first17));
+            memcpy(p->id_number, first17, 17);
+            p->id_number[17] = idnum_check_char(first17);
+            p->id_number[18] = '\0';
             p->birth = year * 10000 + m * 100 + d;
             return;
         }
@@ -318,9 +330,13 @@ void demo_person_make(demo_rng *r, demo_ids *ids, int sex, int year, const char 
     char given[48];
     if (ethnic == DEMO_MONGOL) {
         const char *g = sex == 1 ? PICK(r, mongol_male) : PICK(r, mongol_female);
-        if (demo_rng_chance(r, 400))
+        const char *end = sex == 1 ? PICK(r, mongol_male_end) : PICK(r, mongol_female_end);
+        if (demo_rng_chance(r, 550))
             snprintf(out->surname, sizeof(out->surname), "%s", PICK(r, mongol_surnames));
-        snprintf(given, sizeof(given), "%s", g);
+        if (strcmp(g, end) != 0 && demo_rng_chance(r, 600))
+            snprintf(given, sizeof(given), "%s%s", g, end);
+        else
+            snprintf(given, sizeof(given), "%s", g);
     } else {
         snprintf(out->surname, sizeof(out->surname), "%s", surname ? surname : han_surname(r));
         if (ethnic == DEMO_RUSSIAN && demo_rng_chance(r, 500))
@@ -402,8 +418,9 @@ void demo_family_make(demo_rng *r, demo_ids *ids, int size, struct demo_family *
     int cy = 0;
     const char *fs;
     if (size <= 1) {
-        int y = x < 45 ? demo_rng_range(r, 1985, 2001)
-                : x < 80 ? demo_rng_range(r, 1935, 1960) : demo_rng_range(r, 1961, 1984);
+        int y = x < 45   ? demo_rng_range(r, 1985, 2001)
+                : x < 80 ? demo_rng_range(r, 1935, 1960)
+                         : demo_rng_range(r, 1961, 1984);
         add(r, ids, f, "head", demo_rng_chance(r, 500) ? 1 : 2, y, NULL, e);
         return;
     }
@@ -426,8 +443,8 @@ void demo_family_make(demo_rng *r, demo_ids *ids, int size, struct demo_family *
         int hy = f->p[0].birth / 10000;
         child(r, ids, f, hy, fs, e, "child", &cy);
         int c = f->n - 1;
-        add(r, ids, f, "other", 3 - f->p[c].sex, clamp_year(cy + demo_rng_range(r, -3, 3)),
-            NULL, e);
+        add(r, ids, f, "other", 3 - f->p[c].sex, clamp_year(cy + demo_rng_range(r, -3, 3)), NULL,
+            e);
         child(r, ids, f, cy, f->p[c].sex == 1 ? f->p[c].surname : f->p[c + 1].surname, e,
               "grandchild", NULL);
         return;

@@ -115,6 +115,9 @@ int store_user_add(db *d, const char *login, const char *password, const char *r
 /* Link a user to a staff or resident row (0 leaves a link as it is). */
 int store_user_link(db *d, int64_t user_id, int64_t staff_id, int64_t resident_id);
 
+/* Set the department a department handler works for ("热力公司"). */
+int store_user_set_department(db *d, int64_t user_id, const char *department);
+
 /* Look up a user by login and check password. GG_EAUTH on any mismatch. */
 int store_user_check_password(db *d, const char *login, const char *password, struct user *out);
 

@@ -81,6 +81,13 @@ int store_user_link(db *d, int64_t user_id, int64_t staff_id, int64_t resident_i
     return rc < 0 ? rc : 0;
 }
 
+int store_user_set_department(db *d, int64_t user_id, const char *department)
+{
+    int rc = db_run(d, "UPDATE users SET department = $2, updated_at = $3 WHERE id = $1", NULL,
+                    "iti", user_id, department, gg_now());
+    return rc < 0 ? rc : 0;
+}
+
 #define USER_COLS                                                                             \
     "u.id, u.login, u.role, u.place, u.display_name, u.department, COALESCE(u.staff_id, 0),"  \
     " COALESCE(u.resident_id, 0), u.disabled"

@@ -91,6 +91,7 @@ CREATE TABLE owners (
     kind        TEXT NOT NULL,              -- person, organisation, developer
     name        TEXT NOT NULL,
     id_number   TEXT,                       -- person
+    id_tail     TEXT NOT NULL DEFAULT '',
     org_code    TEXT,                       -- organisation (unified social credit code)
     resident_id INTEGER REFERENCES residents(id),
     owner_key   TEXT NOT NULL,
