@@ -37,6 +37,7 @@ _Static_assert(CASE_ACTION_COUNT_ == 16, "new action: extend the NEXT and WHO ta
  * Next state, by action (rows) and current state (columns). __: refused
  * with 409 whoever asks.
  */
+/* clang-format off */
 static const enum case_state NEXT[NACTIONS][NSTATES] = {
     /*                  reported registered dispatched accepted handled closed rated cancelled */
     /* register       */ {RG, __, __, __, __, __, __, __},
@@ -81,6 +82,7 @@ static const char *const WHO[NACTIONS] = {
     /* merge          */ "-YYYYY----",
     /* supervise      */ "-YYY------",
 };
+/* clang-format on */
 
 static int who_allows(char c, int assignee, int reporter)
 {
@@ -121,8 +123,8 @@ static void test_every_cell(void **state)
                     enum case_state want = NEXT[a - 1][s - 1];
                     enum case_state to = (enum case_state)99;
                     gg_err err = {{0}};
-                    int rc = case_transition((enum case_state)s, (enum case_action)a,
-                                             (enum role)r, asg, rep, &to, &err);
+                    int rc = case_transition((enum case_state)s, (enum case_action)a, (enum role)r,
+                                             asg, rep, &to, &err);
                     if (want == CASE_STATE_NONE) {
                         if (rc != GG_ECONFLICT)
                             fail_msg("state %s action %s role %d a=%d r=%d: want 409, got %d",
@@ -167,9 +169,9 @@ static void test_actions_allowed(void **state)
                     if (NEXT[a - 1][s - 1] != CASE_STATE_NONE &&
                         who_allows(WHO[a - 1][r], f & 1, (f >> 1) & 1))
                         want |= 1u << a;
-                assert_int_equal(case_actions_allowed((enum case_state)s, (enum role)r, f & 1,
-                                                      (f >> 1) & 1),
-                                 want);
+                assert_int_equal(
+                    case_actions_allowed((enum case_state)s, (enum role)r, f & 1, (f >> 1) & 1),
+                    want);
             }
     /* Spot checks a reader can verify at a glance. */
     assert_int_equal(case_actions_allowed(CASE_DISPATCHED, ROLE_GRID_WORKER, 1, 0),
@@ -207,9 +209,9 @@ static void test_happy_path(void **state)
     enum case_state s = CASE_REPORTED;
     for (size_t i = 0; i < GG_ARRAY_LEN(steps); i++) {
         enum case_state to;
-        assert_int_equal(case_transition(s, steps[i].act, steps[i].who, steps[i].asg,
-                                         steps[i].rep, &to, NULL),
-                         0);
+        assert_int_equal(
+            case_transition(s, steps[i].act, steps[i].who, steps[i].asg, steps[i].rep, &to, NULL),
+            0);
         assert_int_equal(to, steps[i].to);
         s = to;
     }
@@ -231,9 +233,9 @@ static void test_messages(void **state)
     assert_non_null(strstr(err.msg, "rated"));
     assert_non_null(strstr(err.msg, "reopen"));
     /* 403 says what would have been needed. */
-    assert_int_equal(case_transition(CASE_DISPATCHED, CASE_ACCEPT, ROLE_GRID_WORKER, 0, 0, &to,
-                                     &err),
-                     GG_EFORBIDDEN);
+    assert_int_equal(
+        case_transition(CASE_DISPATCHED, CASE_ACCEPT, ROLE_GRID_WORKER, 0, 0, &to, &err),
+        GG_EFORBIDDEN);
     assert_non_null(strstr(err.msg, "assignee"));
     assert_int_equal(case_transition(CASE_CLOSED, CASE_RATE, ROLE_RESIDENT, 0, 0, &to, &err),
                      GG_EFORBIDDEN);
@@ -254,26 +256,26 @@ static void test_invalid(void **state)
     (void)state;
     gg_err err = {{0}};
     enum case_state to = CASE_REPORTED;
-    assert_int_equal(case_transition(CASE_STATE_NONE, CASE_REGISTER, ROLE_CITY_ADMIN, 0, 0, &to,
-                                     &err),
-                     GG_EINVAL);
+    assert_int_equal(
+        case_transition(CASE_STATE_NONE, CASE_REGISTER, ROLE_CITY_ADMIN, 0, 0, &to, &err),
+        GG_EINVAL);
     assert_string_equal(err.field, "state");
-    assert_int_equal(case_transition(CASE_STATE_COUNT_, CASE_REGISTER, ROLE_CITY_ADMIN, 0, 0, &to,
-                                     &err),
-                     GG_EINVAL);
-    assert_int_equal(case_transition(CASE_REPORTED, CASE_ACTION_NONE, ROLE_CITY_ADMIN, 0, 0, &to,
-                                     &err),
-                     GG_EINVAL);
+    assert_int_equal(
+        case_transition(CASE_STATE_COUNT_, CASE_REGISTER, ROLE_CITY_ADMIN, 0, 0, &to, &err),
+        GG_EINVAL);
+    assert_int_equal(
+        case_transition(CASE_REPORTED, CASE_ACTION_NONE, ROLE_CITY_ADMIN, 0, 0, &to, &err),
+        GG_EINVAL);
     assert_string_equal(err.field, "action");
-    assert_int_equal(case_transition(CASE_REPORTED, CASE_ACTION_COUNT_, ROLE_CITY_ADMIN, 0, 0, &to,
-                                     &err),
-                     GG_EINVAL);
-    assert_int_equal(case_transition(CASE_REPORTED, CASE_REGISTER, (enum role)CASE_ROLE_COUNT_, 0,
-                                     0, &to, &err),
-                     GG_EINVAL);
+    assert_int_equal(
+        case_transition(CASE_REPORTED, CASE_ACTION_COUNT_, ROLE_CITY_ADMIN, 0, 0, &to, &err),
+        GG_EINVAL);
+    assert_int_equal(
+        case_transition(CASE_REPORTED, CASE_REGISTER, (enum role)CASE_ROLE_COUNT_, 0, 0, &to, &err),
+        GG_EINVAL);
     assert_string_equal(err.field, "role");
-    assert_int_equal(case_transition(CASE_REPORTED, CASE_REGISTER, (enum role)-1, 0, 0, &to, &err),
-                     GG_EINVAL);
+    assert_int_equal(
+        case_transition(CASE_REPORTED, CASE_REGISTER, (enum role) - 1, 0, 0, &to, &err), GG_EINVAL);
     assert_int_equal(to, CASE_REPORTED);
     assert_int_equal(case_actions_allowed(CASE_STATE_NONE, ROLE_CITY_ADMIN, 0, 0), 0);
 }
@@ -283,9 +285,12 @@ static void test_reasons(void **state)
     (void)state;
     /* Exactly these actions need a reason. */
     static const int needs[NACTIONS] = {
-        /* register */ 0, /* cancel */ 1, /* dispatch */ 0, /* accept */ 0, /* return */ 1,
-        /* handle */ 0, /* verify */ 0, /* reopen */ 1, /* rate */ 0, /* extend_request */ 1,
-        /* extend_approve */ 1, /* extend_reject */ 1, /* escalate */ 0, /* merge */ 0,
+        /* register */ 0,       /* cancel */ 1,         /* dispatch */ 0,
+        /* accept */ 0,         /* return */ 1,
+        /* handle */ 0,         /* verify */ 0,         /* reopen */ 1,
+        /* rate */ 0,           /* extend_request */ 1,
+        /* extend_approve */ 1, /* extend_reject */ 1,  /* escalate */ 0,
+        /* merge */ 0,
         /* supervise */ 1,
     };
     for (int a = 1; a <= NACTIONS; a++)
@@ -330,14 +335,15 @@ static void test_state_predicates(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    static const char *const snames[NSTATES] = {"reported", "registered", "dispatched", "accepted",
-                                                "handled",  "closed",     "rated",      "cancelled"};
+    static const char *const snames[NSTATES] = {"reported", "registered", "dispatched",
+                                                "accepted", "handled",    "closed",
+                                                "rated",    "cancelled"};
     static const char *const slabels[NSTATES] = {"已上报", "已立案", "已派遣", "处置中",
                                                  "已处置", "已结案", "已评价", "已作废"};
     static const char *const anames[NACTIONS] = {
-        "register",       "cancel",         "dispatch",      "accept",   "return",
-        "handle",         "verify",         "reopen",        "rate",     "extend_request",
-        "extend_approve", "extend_reject",  "escalate",      "merge",    "supervise"};
+        "register",       "cancel",        "dispatch", "accept", "return",
+        "handle",         "verify",        "reopen",   "rate",   "extend_request",
+        "extend_approve", "extend_reject", "escalate", "merge",  "supervise"};
     for (int s = 1; s <= NSTATES; s++) {
         assert_string_equal(case_state_name((enum case_state)s), snames[s - 1]);
         assert_string_equal(case_state_label((enum case_state)s), slabels[s - 1]);
@@ -381,10 +387,10 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table_complete), cmocka_unit_test(test_every_cell),
-        cmocka_unit_test(test_actions_allowed), cmocka_unit_test(test_happy_path),
-        cmocka_unit_test(test_messages),        cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_reasons),         cmocka_unit_test(test_closures),
+        cmocka_unit_test(test_table_complete),   cmocka_unit_test(test_every_cell),
+        cmocka_unit_test(test_actions_allowed),  cmocka_unit_test(test_happy_path),
+        cmocka_unit_test(test_messages),         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_reasons),          cmocka_unit_test(test_closures),
         cmocka_unit_test(test_state_predicates), cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
