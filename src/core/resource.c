@@ -65,7 +65,8 @@ static const struct res_field owner_fields[] = {
     {"org_code", FT_TEXT, FF_NULLABLE, 0, 18, NULL, NULL},
     {"resident_id", FT_REF, FF_NULLABLE | FF_FILTER, 0, 0, NULL, "residents"},
     {"handed_over", FT_BOOL, FF_FILTER, 0, 1, NULL, NULL},
-    {"owner_key", FT_TEXT, FF_READONLY | FF_FILTER, 0, 64, NULL, NULL},
+    /* derived; a person's key embeds the ID number, so it is masked like one */
+    {"owner_key", FT_TEXT, FF_READONLY | FF_FILTER | FF_SENSITIVE, 0, 64, NULL, NULL},
 };
 
 static const struct res_field staff_fields[] = {
@@ -384,6 +385,11 @@ void res_mask_row(const struct res_def *def, json_t *row, int reveal_id, int rev
         } else if (f->type == FT_PHONE && !reveal_phone) {
             phone_mask(s, m, sizeof(m));
             json_object_set_new(row, f->name, json_string(m));
+        } else if (f->type == FT_TEXT && !reveal_id && strncmp(s, "P:", 2) == 0) {
+            /* an owner key "P:<ID number>" (see owner_derive) */
+            memcpy(m, "P:", 2);
+            idnum_mask(s + 2, m + 2, sizeof(m) - 2);
+            json_object_set_new(row, f->name, json_string(m));
         }
     }
     /* The search tails are an index, not something to show. */
@@ -406,4 +412,46 @@ int res_query_param_ok(const struct res_def *def, const char *name)
     }
     const struct res_field *f = res_field(def, name);
     return f && (f->flags & FF_FILTER);
+}
+
+int res_filter_check(const struct res_def *def, const char *name, const char *value, gg_err *err)
+{
+    const struct res_field *f = res_field(def, name);
+    if (!f || !(f->flags & FF_FILTER))
+        return gg_fail(err, GG_EINVAL, name, "unknown query parameter %s", name);
+    int64_t v;
+    char list[200];
+    switch (f->type) {
+    case FT_REF:
+        if (gg_parse_i64(value, 1, INT64_MAX, &v) != 0)
+            return gg_fail(err, GG_EINVAL, name, "%s must be a positive id", name);
+        return 0;
+    case FT_INT:
+        if (gg_parse_i64(value, f->min, f->max, &v) != 0)
+            return gg_fail(err, GG_EINVAL, name, "%s must be an integer from %lld to %lld", name,
+                           (long long)f->min, (long long)f->max);
+        return 0;
+    case FT_BOOL:
+        if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0 && strcmp(value, "1") != 0 &&
+            strcmp(value, "0") != 0)
+            return gg_fail(err, GG_EINVAL, name, "%s must be true or false", name);
+        return 0;
+    case FT_ENUM:
+        if (!in_enum(f->enums, value)) {
+            enum_list(f->enums, list, sizeof(list));
+            return gg_fail(err, GG_EINVAL, name, "%s must be one of: %s", name, list);
+        }
+        return 0;
+    case FT_PLACE:
+        if (place_level_of(value) == PLACE_INVALID)
+            return gg_fail(err, GG_EINVAL, name, "%s must be a place code", name);
+        return 0;
+    case FT_TEXT:
+        if ((int64_t)gg_utf8_len(value) > f->max)
+            return gg_fail(err, GG_EINVAL, name, "%s is longer than %lld characters", name,
+                           (long long)f->max);
+        return 0;
+    default:
+        return 0;
+    }
 }

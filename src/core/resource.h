@@ -92,4 +92,13 @@ void res_mask_row(const struct res_def *def, json_t *row, int reveal_id, int rev
  * (FF_FILTER fields), plus q, phone_tail, id_tail, place, limit and after. */
 int res_query_param_ok(const struct res_def *def, const char *name);
 
+/*
+ * Check the text value of an equality filter on field name (an FF_FILTER
+ * field of def) before it reaches the store, which would quietly match
+ * nothing: ids and integers must parse, booleans be true/false/1/0, enums
+ * one of their values, text no longer than the field. Returns 0, or
+ * GG_EINVAL with err naming the field.
+ */
+int res_filter_check(const struct res_def *def, const char *name, const char *value, gg_err *err);
+
 #endif

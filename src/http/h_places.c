@@ -168,8 +168,9 @@ static int grids_create(http_req *r)
     json_t *v;
     json_object_foreach(b, key, v) if (strcmp(key, "community") != 0 && strcmp(key, "name") != 0)
     {
-        json_decref(b);
-        return http_fail(r, GG_EINVAL, key, "unknown field %s", key);
+        rc = http_fail(r, GG_EINVAL, key, "unknown field %s", key);
+        json_decref(b); /* key points into b: format the error first */
+        return rc;
     }
     const char *community = json_string_value(json_object_get(b, "community"));
     const char *name = json_string_value(json_object_get(b, "name"));
@@ -182,22 +183,25 @@ static int grids_create(http_req *r)
         return http_fail(r, GG_EINVAL, "name", "name must be a string of 1 to %d characters",
                          GG_MAX_NAME);
     }
+    /* community points into b: every error below is formatted before b is freed */
     if (!place_in_scope(r->user.place, community)) {
+        rc = http_fail(r, GG_EFORBIDDEN, "community", "community %s is outside your area",
+                       community);
         json_decref(b);
-        return http_fail(r, GG_EFORBIDDEN, "community", "community %s is outside your area",
-                         community);
+        return rc;
     }
     json_t *cp;
     if (store_place_get(r->db, community, &cp) != 0) {
+        rc = http_fail(r, GG_ERULE, "community", "community %s does not exist", community);
         json_decref(b);
-        return http_fail(r, GG_ERULE, "community", "community %s does not exist", community);
+        return rc;
     }
     int serial;
     if ((rc = store_grid_next_serial(r->db, community, &serial)) != 0) {
+        rc = http_fail(r, GG_ERULE, "community", "community %s has 999 grids already", community);
         json_decref(b);
         json_decref(cp);
-        return http_fail(r, GG_ERULE, "community", "community %s has 999 grids already",
-                         community);
+        return rc;
     }
     struct place_row p = {.level = PLACE_GRID, .kind = "grid"};
     place_grid_code(community, serial, p.code);

@@ -91,12 +91,17 @@ static int list(http_req *r)
         return http_fail(r, GG_EINVAL, "phone_tail", "phone_tail must be the last 4 digits");
     if (q.id_tail && (strlen(q.id_tail) < 1 || strlen(q.id_tail) > 4))
         return http_fail(r, GG_EINVAL, "id_tail", "id_tail must be the last 4 characters");
-    for (int i = 0; i < r->nargs && q.nfilters < 8; i++) {
+    for (int i = 0; i < r->nargs; i++) {
         const struct res_field *f = res_field(def, r->args[i].name);
-        if (f && (f->flags & FF_FILTER) && strcmp(f->name, "place") != 0) {
-            q.filter_names[q.nfilters] = f->name;
-            q.filter_values[q.nfilters++] = r->args[i].value;
-        }
+        if (!f || !(f->flags & FF_FILTER) || strcmp(f->name, "place") == 0)
+            continue;
+        if (res_filter_check(def, f->name, r->args[i].value, &r->err) != 0)
+            return GG_EINVAL;
+        if (q.nfilters == (int)GG_ARRAY_LEN(q.filter_names))
+            return http_fail(r, GG_EINVAL, f->name, "at most %d equality filters",
+                             (int)GG_ARRAY_LEN(q.filter_names));
+        q.filter_names[q.nfilters] = f->name;
+        q.filter_values[q.nfilters++] = r->args[i].value;
     }
     const char *format = http_arg_get(r, "format");
     if (format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0 &&
@@ -123,7 +128,12 @@ static int list(http_req *r)
         char detail[128];
         snprintf(detail, sizeof(detail), "%zu rows, first id %lld", json_array_size(rows),
                  (long long)json_integer_value(json_object_get(json_array_get(rows, 0), "id")));
-        http_audit(r, "reveal", def->name, "", q.place ? q.place : r->user.place, detail);
+        /* no unmasked answer without its audit entry */
+        if ((rc = http_audit(r, "reveal", def->name, "", q.place ? q.place : r->user.place,
+                             detail)) != 0) {
+            json_decref(rows);
+            return http_fail(r, rc, "", "cannot write the audit log");
+        }
     }
     if (exporting) {
         const char *cols[24], *labels[24];
@@ -174,9 +184,12 @@ static int get_one(http_req *r)
     int64_t id;
     if ((rc = load_in_scope(r, def, &row, &id)) != 0)
         return rc;
-    if ((rid || rphone) && reveals_something(def, rid, rphone))
-        http_audit(r, "reveal", def->name, r->params[1],
-                   json_string_value(json_object_get(row, "place")), "");
+    if ((rid || rphone) && reveals_something(def, rid, rphone) &&
+        (rc = http_audit(r, "reveal", def->name, r->params[1],
+                         json_string_value(json_object_get(row, "place")), "")) != 0) {
+        json_decref(row);
+        return http_fail(r, rc, "", "cannot write the audit log");
+    }
     res_mask_row(def, row, rid, rphone);
     return http_reply_json(r, 200, row);
 }
@@ -233,14 +246,36 @@ static int create(http_req *r)
     char ids[24];
     snprintf(ids, sizeof(ids), "%lld", (long long)id);
     char *detail = audit_detail(def, row);
-    http_audit(r, "create", def->name, ids, place, detail);
+    rc = http_audit(r, "create", def->name, ids, place, detail);
     free(detail);
     json_decref(row);
+    if (rc)
+        return http_fail(r, rc, "", "cannot write the audit log");
     json_t *out;
     if ((rc = store_res_get(r->db, def, id, &out)) != 0)
         return http_fail(r, rc, "", "cannot read back the new record");
     res_mask_row(def, out, 0, 0);
     return http_reply_json(r, 201, out);
+}
+
+/*
+ * Derived fields (the read-only ones, such as an owner's owner_key) follow
+ * the fields they come from: derive them again from the stored row cur with
+ * the changes applied, and add them to changes.
+ */
+static int rederive(const struct res_def *def, const json_t *cur, json_t *changes, gg_err *err)
+{
+    json_t *row = json_deep_copy(cur);
+    json_object_update(row, changes);
+    int rc = def->derive(row, err);
+    for (int i = 0; rc == 0 && i < def->nfields; i++) {
+        const struct res_field *f = &def->fields[i];
+        json_t *v = json_object_get(row, f->name);
+        if ((f->flags & FF_READONLY) && v)
+            json_object_set(changes, f->name, v);
+    }
+    json_decref(row);
+    return rc;
 }
 
 static int update(http_req *r)
@@ -255,17 +290,29 @@ static int update(http_req *r)
     int64_t id;
     if ((rc = load_in_scope(r, def, &cur, &id)) != 0)
         return rc;
-    json_decref(cur);
-    if ((rc = http_body_json(r, &body)) != 0)
+    if ((rc = http_body_json(r, &body)) != 0) {
+        json_decref(cur);
         return rc;
+    }
     rc = res_validate(def, body, 1, &changes, &r->err);
     json_decref(body);
-    if (rc)
-        return rc;
-    const char *np = json_string_value(json_object_get(changes, "place"));
-    if (np && !place_in_scope(r->user.place, np)) {
+    if (rc == 0 && def->derive)
+        rc = rederive(def, cur, changes, &r->err);
+    json_decref(cur);
+    if (rc) {
         json_decref(changes);
-        return http_fail(r, GG_EFORBIDDEN, "place", "place %s is outside your area", np);
+        return rc;
+    }
+    const char *np = json_string_value(json_object_get(changes, "place"));
+    json_t *p = NULL;
+    if (np && !place_in_scope(r->user.place, np))
+        rc = http_fail(r, GG_EFORBIDDEN, "place", "place %s is outside your area", np);
+    else if (np && store_place_get(r->db, np, &p) != 0)
+        rc = http_fail(r, GG_ERULE, "place", "place %s does not exist", np);
+    json_decref(p);
+    if (rc) {
+        json_decref(changes); /* np points into changes */
+        return rc;
     }
     if ((rc = store_res_check_refs(r->db, def, changes, r->user.place, &r->err)) != 0 ||
         (rc = store_res_update(r->db, def, id, changes, &r->err)) != 0) {
@@ -278,10 +325,14 @@ static int update(http_req *r)
         return http_fail(r, rc, "", "cannot read back the record");
     }
     char *detail = audit_detail(def, changes);
-    http_audit(r, "update", def->name, r->params[1],
-               json_string_value(json_object_get(out, "place")), detail);
+    rc = http_audit(r, "update", def->name, r->params[1],
+                    json_string_value(json_object_get(out, "place")), detail);
     free(detail);
     json_decref(changes);
+    if (rc) {
+        json_decref(out);
+        return http_fail(r, rc, "", "cannot write the audit log");
+    }
     res_mask_row(def, out, 0, 0);
     return http_reply_json(r, 200, out);
 }

@@ -2,7 +2,9 @@
  * h_session.c — logging in and out, who am I, and the health check.
  * Failed logins are limited per login name (limits.h) to slow guessing.
  */
+#include <microhttpd.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,13 +20,24 @@ static struct {
     int n;
 } rate[RATE_SLOTS];
 static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char rate_key[crypto_shorthash_KEYBYTES];
+static int rate_key_set;
 
+/*
+ * Slot of a login name; called with rate_mu held. The hash is keyed with a
+ * random secret (SipHash) because a slot keeps one name: with a public hash
+ * an attacker could compute a name sharing the victim's slot and reset the
+ * victim's count by failing with it between guesses.
+ */
 static unsigned slot_of(const char *login)
 {
-    unsigned h = 5381;
-    for (const char *p = login; *p; p++)
-        h = h * 33 + (unsigned char)*p;
-    return h % RATE_SLOTS;
+    if (!rate_key_set) {
+        crypto_shorthash_keygen(rate_key);
+        rate_key_set = 1;
+    }
+    unsigned char h[crypto_shorthash_BYTES];
+    crypto_shorthash(h, (const unsigned char *)login, strlen(login), rate_key);
+    return ((unsigned)h[0] | (unsigned)h[1] << 8 | (unsigned)h[2] << 16) % RATE_SLOTS;
 }
 
 /* Number of failures of login inside the window. */
@@ -115,16 +128,19 @@ static int login(http_req *r)
         db_begin_write(r->db);
         return http_fail(r, GG_EAUTH, "password", "wrong login or password");
     }
-    json_decref(b);
-    if (rc)
+    if (rc) {
+        json_decref(b);
         return http_fail(r, rc, "", "cannot check the password");
+    }
     clear_fails(l);
+    json_decref(b); /* l points into b */
     char token[65];
     if ((rc = store_session_new(r->db, r->user.id, token)) != 0)
         return http_fail(r, rc, "", "cannot start a session");
     r->authed = 1;
     r->role = role_parse(r->user.role);
-    http_audit(r, "login", "session", "", r->user.place, "");
+    if ((rc = http_audit(r, "login", "session", "", r->user.place, "")) != 0)
+        return http_fail(r, rc, "", "cannot write the audit log");
     snprintf(r->cookie, sizeof(r->cookie),
              "gg_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
              GG_SESSION_TTL);
@@ -132,12 +148,18 @@ static int login(http_req *r)
     return http_reply_json(r, 201, out);
 }
 
+/* End the session the request was authenticated with: bearer token or cookie. */
 static int logout(http_req *r)
 {
     const char *auth = http_header(r, "Authorization");
     const char *token = auth && strncmp(auth, "Bearer ", 7) == 0 ? auth + 7 : NULL;
-    if (token)
-        store_session_end(r->db, token);
+    if (!token)
+        token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "gg_session");
+    int rc;
+    if (token && (rc = store_session_end(r->db, token)) != 0)
+        return http_fail(r, rc, "", "cannot end the session");
+    if ((rc = http_audit(r, "logout", "session", "", r->user.place, "")) != 0)
+        return http_fail(r, rc, "", "cannot write the audit log");
     snprintf(r->cookie, sizeof(r->cookie), "gg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     return http_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }

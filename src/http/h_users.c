@@ -6,6 +6,7 @@
  *   POST /api/v1/apikeys {name}     a new API key, shown once
  *   GET  /api/v1/audit              the audit log of the caller's area, newest first
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,9 +42,9 @@ static int users_create(http_req *r)
         for (size_t i = 0; i < GG_ARRAY_LEN(allowed); i++)
             ok |= strcmp(key, allowed[i]) == 0;
         if (!ok || !json_is_string(v)) {
-            json_decref(b);
-            return http_fail(r, GG_EINVAL, key,
-                             ok ? "%s must be a string" : "unknown field %s", key);
+            rc = http_fail(r, GG_EINVAL, key, ok ? "%s must be a string" : "unknown field %s", key);
+            json_decref(b); /* key points into b: format the error first */
+            return rc;
         }
     }
     const char *login = json_string_value(json_object_get(b, "login"));
@@ -72,8 +73,9 @@ static int users_create(http_req *r)
     }
     json_t *p;
     if (store_place_get(r->db, place, &p) != 0) {
+        rc = http_fail(r, GG_ERULE, "place", "place %s does not exist", place);
         json_decref(b);
-        return http_fail(r, GG_ERULE, "place", "place %s does not exist", place);
+        return rc;
     }
     json_decref(p);
     int64_t id;
@@ -81,7 +83,8 @@ static int users_create(http_req *r)
     if (rc == 0) {
         char ids[24];
         snprintf(ids, sizeof(ids), "%lld", (long long)id);
-        http_audit(r, "create", "users", ids, place, role);
+        if ((rc = http_audit(r, "create", "users", ids, place, role)) != 0)
+            http_fail(r, rc, "", "cannot write the audit log");
     }
     json_t *out = rc ? NULL
                      : json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "login",
@@ -105,14 +108,17 @@ static int apikeys_create(http_req *r)
     int64_t id;
     char key[68];
     rc = store_apikey_add(r->db, name, &id, key);
-    if (rc == 0)
-        http_audit(r, "create", "apikeys", "", "", name);
-    json_t *out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "key", key);
-    json_decref(b);
-    if (rc) {
-        json_decref(out);
-        return http_fail(r, rc, "", "cannot create API key");
+    if (rc == 0) {
+        char ids[24];
+        snprintf(ids, sizeof(ids), "%lld", (long long)id);
+        rc = http_audit(r, "create", "apikeys", ids, "", name);
     }
+    json_t *out =
+        rc ? NULL : json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "key", key);
+    json_decref(b);
+    sodium_memzero(key, sizeof(key));
+    if (rc)
+        return http_fail(r, rc, "", "cannot create API key");
     return http_reply_json(r, 201, out);
 }
 

@@ -147,6 +147,7 @@ extern const struct http_route http_routes_places[];
 extern const struct http_route http_routes_registry[];
 extern const struct http_route http_routes_users[];
 extern const struct http_route http_routes_export[];
+extern const struct http_route http_routes_import[];
 extern const struct http_route http_routes_static[];
 
 /*

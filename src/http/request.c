@@ -195,16 +195,41 @@ int http_fail(http_req *r, int code, const char *field, const char *fmt, ...)
     return code;
 }
 
+/*
+ * Copy s into out[n] as valid UTF-8: error texts echo request input (a path,
+ * a field name) and may have been cut mid-character by a fixed buffer, and
+ * jansson refuses invalid UTF-8, so each bad byte becomes '?'.
+ */
+static void utf8_clean(const char *s, char *out, size_t n)
+{
+    size_t o = 0;
+    while (*s && o + 1 < n) {
+        unsigned char c = (unsigned char)*s;
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (strnlen(s, len) == len && gg_utf8_valid(s, len) && o + len < n) {
+            memcpy(out + o, s, len);
+            o += len;
+            s += len;
+        } else {
+            out[o++] = '?';
+            s++;
+        }
+    }
+    out[o] = '\0';
+}
+
 char *http_error_body(int code, const gg_err *err)
 {
-    json_t *e = json_pack("{s:s, s:s}", "code", gg_strerror(code), "message",
-                          err && err->msg[0] ? err->msg : gg_strerror(code));
-    if (err && err->field[0])
-        json_object_set_new(e, "field", json_string(err->field));
-    json_t *o = json_pack("{s:o}", "error", e);
-    char *s = json_dumps(o, JSON_COMPACT);
+    char msg[sizeof(err->msg)], field[sizeof(err->field)];
+    utf8_clean(err && err->msg[0] ? err->msg : gg_strerror(code), msg, sizeof(msg));
+    utf8_clean(err ? err->field : "", field, sizeof(field));
+    json_t *e = json_pack("{s:s, s:s}", "code", gg_strerror(code), "message", msg);
+    if (e && field[0])
+        json_object_set_new(e, "field", json_string(field));
+    json_t *o = e ? json_pack("{s:o}", "error", e) : NULL;
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
-    return s;
+    return s ? s : xstrdup("{\"error\":{\"code\":\"internal_error\",\"message\":\"error\"}}");
 }
 
 int http_parse_addr(const char *host, int port, struct sockaddr_storage *addr)

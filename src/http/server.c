@@ -43,7 +43,7 @@ static const struct http_route *const *route_tables(void)
 {
     static const struct http_route *tables[] = {
         http_routes_session, http_routes_places, http_routes_users,
-        http_routes_export,  http_routes_registry, http_routes_static, NULL,
+        http_routes_export,  http_routes_import, http_routes_registry, http_routes_static, NULL,
     };
     return tables;
 }
@@ -81,6 +81,12 @@ static int route_match(const char *pattern, const char *url, http_req *r, char *
     return (*p == '\0' || *p == '*') && *u == '\0';
 }
 
+/*
+ * The first table with a pattern matching the path owns that path: tables go
+ * from specific to generic, and the registry's "/api/v1/:resource" must not
+ * take a method the owner lacks (POST /api/v1/audit is 405, not a search for
+ * a resource named "audit").
+ */
 static const struct http_route *route_find(http_req *r, char *scratch, size_t n, int *method_ok)
 {
     *method_ok = 0;
@@ -95,6 +101,8 @@ static const struct http_route *route_find(http_req *r, char *scratch, size_t n,
             }
             *method_ok = -1; /* path known, method not */
         }
+        if (*method_ok == -1)
+            return NULL;
     }
     return NULL;
 }
@@ -164,7 +172,10 @@ static void set_error(http_req *r, int code)
 static void run_handler(struct http_server *srv, http_req *r, const struct http_route *rt)
 {
     int write = is_write(r->method);
-    const char *idem = write ? http_header(r, "Idempotency-Key") : NULL;
+    /* Read raw: http_header hides values over GG_MAX_HEADER_VALUE, and an
+     * over-long key must be refused, not silently ignored. */
+    const char *idem =
+        write ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key") : NULL;
     int rc;
     if (write && (rc = db_begin_write(r->db)) != 0) {
         gg_fail(&r->err, GG_EBUSY, "", "the database is busy, try again");
@@ -222,8 +233,8 @@ static void process(struct http_server *srv, conn_ctx *c)
 {
     http_req *r = &c->req;
     if (c->too_big) {
-        gg_fail(&r->err, GG_ETOOBIG, "body", "the request body is larger than %u bytes",
-                GG_MAX_BODY);
+        gg_fail(&r->err, GG_ETOOBIG, "body", "the request body is larger than %zu bytes",
+                c->body.max);
         set_error(r, GG_ETOOBIG);
         return;
     }
@@ -314,11 +325,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->req.url = url;
         c->req.conn = conn;
         c->req.srv = srv;
-        gg_buf_init(&c->body, GG_MAX_BODY);
+        /* CSV imports are files, not JSON: they get the larger cap. */
+        size_t cap = strncmp(url, "/api/v1/import/", 15) == 0 ? GG_MAX_IMPORT : GG_MAX_BODY;
+        gg_buf_init(&c->body, cap);
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         int64_t len;
-        if (cl && gg_parse_i64(cl, 0, INT64_MAX, &len) == 0 && len > (int64_t)GG_MAX_BODY)
+        if (cl && gg_parse_i64(cl, 0, INT64_MAX, &len) == 0 && len > (int64_t)cap)
             c->too_big = 1;
         *con_cls = c;
         atomic_fetch_add(&srv->active, 1);

@@ -28,7 +28,7 @@
 #include "store_util.h"
 
 #define PROGRESS_EVERY 4096
-#define IMPORT_CACHE_KIB 262144       /* SQLite page cache while importing: 256 MiB */
+#define IMPORT_CACHE_KIB 1048576      /* page cache ceiling while importing (1 GiB, used as needed) */
 #define MAP_KEYS_MAX ((size_t)1 << 31) /* bytes of map keys: far above any real file */
 #define MAP_ENTRIES_MAX ((size_t)1 << 28)
 #define STOP_FILE 1 /* record callback: stop reading, the file is refused */
@@ -271,6 +271,7 @@ static int bad(store_import *im, int64_t line, const char *field, const char *fm
         va_start(ap, fmt);
         vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
         va_end(ap);
+        csvrow_utf8_cut(e->reason);
     }
     return 1;
 }
@@ -598,9 +599,9 @@ static int import_row(store_import *im, const csvrow *r)
 {
     int64_t estate = 0, building = 0, household = 0;
     int estate_fresh = 0, bfresh = 0;
-    int rc = check_id(im, r);
+    int rc = check_grid(im, r);
     if (rc == 0)
-        rc = check_grid(im, r);
+        rc = check_id(im, r);
     if (rc == 0 && r->estate[0])
         rc = find_estate(im, r, &estate, &estate_fresh);
     if (rc == 0)
@@ -782,4 +783,15 @@ void store_import_free(store_import *im)
     free(im->ids.line);
     free(im->errs);
     free(im);
+}
+
+int store_export_count(db *d, const struct res_def *def, const char *scope, int64_t *n)
+{
+    char sql[160], hi[20];
+    const char *lo = scope ? scope : "";
+    store_prefix_upper(lo, hi, sizeof(hi));
+    /* def->table comes from the resource tables, never from a request. */
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE place >= $1 AND place < $2",
+             def->table);
+    return db_query_i64(d, sql, n, "tt", lo, hi);
 }

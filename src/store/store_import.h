@@ -23,6 +23,7 @@
 
 #include "csvrow.h"
 #include "db.h"
+#include "resource.h"
 
 struct store_import_opts {
     const char *scope;  /* place code the rows must lie in; NULL or "" = the whole database */
@@ -75,5 +76,11 @@ const csvrow_err *store_import_errors(const store_import *im, int *n);
 
 /* Free an import (statements released, memory caches dropped); NULL is a no-op. */
 void store_import_free(store_import *im);
+
+/*
+ * Rows of def whose place lies under scope ("" = all), into *n: the total
+ * for an export's progress. Returns 0 or a GG_E code.
+ */
+int store_export_count(db *d, const struct res_def *def, const char *scope, int64_t *n);
 
 #endif
