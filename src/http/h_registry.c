@@ -91,6 +91,15 @@ static int list(http_req *r)
         return http_fail(r, GG_EINVAL, "phone_tail", "phone_tail must be the last 4 digits");
     if (q.id_tail && (strlen(q.id_tail) < 1 || strlen(q.id_tail) > 4))
         return http_fail(r, GG_EINVAL, "id_tail", "id_tail must be the last 4 characters");
+    char id_tail[5];
+    if (q.id_tail) {
+        /* The check character is stored upper-case: "002x" finds "002X". */
+        gg_strlcpy(id_tail, q.id_tail, sizeof(id_tail));
+        for (char *c = id_tail; *c; c++)
+            if (*c == 'x')
+                *c = 'X';
+        q.id_tail = id_tail;
+    }
     for (int i = 0; i < r->nargs; i++) {
         const struct res_field *f = res_field(def, r->args[i].name);
         if (!f || !(f->flags & FF_FILTER) || strcmp(f->name, "place") == 0)

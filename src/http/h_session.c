@@ -121,11 +121,9 @@ static int login(http_req *r)
     rc = store_user_check_password(r->db, l, p, &r->user);
     if (rc == GG_EAUTH) {
         note_fail(l, now);
+        /* Autocommit: the failure's audit entry stays although the request fails. */
         store_audit(r->db, 0, l, "login_failed", "session", "", "", "");
         json_decref(b);
-        /* The audit entry of the failure must stay although the request fails. */
-        db_commit(r->db);
-        db_begin_write(r->db);
         return http_fail(r, GG_EAUTH, "password", "wrong login or password");
     }
     if (rc) {
@@ -135,12 +133,16 @@ static int login(http_req *r)
     clear_fails(l);
     json_decref(b); /* l points into b */
     char token[65];
-    if ((rc = store_session_new(r->db, r->user.id, token)) != 0)
-        return http_fail(r, rc, "", "cannot start a session");
     r->authed = 1;
     r->role = role_parse(r->user.role);
-    if ((rc = http_audit(r, "login", "session", "", r->user.place, "")) != 0)
-        return http_fail(r, rc, "", "cannot write the audit log");
+    if ((rc = db_begin_write(r->db)) != 0)
+        return http_fail(r, GG_EBUSY, "", "the database is busy, try again");
+    if ((rc = store_session_new(r->db, r->user.id, token)) != 0 ||
+        (rc = http_audit(r, "login", "session", "", r->user.place, "")) != 0 ||
+        (rc = db_commit(r->db)) != 0) {
+        db_rollback(r->db);
+        return http_fail(r, rc, "", "cannot start a session");
+    }
     snprintf(r->cookie, sizeof(r->cookie),
              "gg_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
              GG_SESSION_TTL);
@@ -180,7 +182,7 @@ static int healthz(http_req *r)
 
 const struct http_route http_routes_session[] = {
     {"GET", "/healthz", healthz, ROUTE_PUBLIC},
-    {"POST", "/api/v1/session", login, ROUTE_PUBLIC},
+    {"POST", "/api/v1/session", login, ROUTE_PUBLIC | ROUTE_OWNTX},
     {"DELETE", "/api/v1/session", logout, 0},
     {"GET", "/api/v1/me", me, 0},
     {NULL, NULL, NULL, 0},

@@ -66,6 +66,10 @@ typedef int (*http_handler)(http_req *r);
 enum {
     ROUTE_PUBLIC = 1 << 0, /* no authentication needed */
     ROUTE_APIKEY = 1 << 1, /* an API key is enough */
+    /* The handler writes in its own short transactions instead of the
+     * request-wide one (login: the slow password check must not hold the
+     * database's write lock). No Idempotency-Key replay on such routes. */
+    ROUTE_OWNTX = 1 << 2,
 };
 
 struct http_route {

@@ -171,7 +171,7 @@ static void set_error(http_req *r, int code)
 /* Run the matched handler, inside a transaction for writes. */
 static void run_handler(struct http_server *srv, http_req *r, const struct http_route *rt)
 {
-    int write = is_write(r->method);
+    int write = is_write(r->method) && !(rt->flags & ROUTE_OWNTX);
     /* Read raw: http_header hides values over GG_MAX_HEADER_VALUE, and an
      * over-long key must be refused, not silently ignored. */
     const char *idem =

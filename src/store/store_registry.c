@@ -148,6 +148,34 @@ int store_res_insert(db *d, const struct res_def *def, const json_t *row, int64_
     return rc;
 }
 
+/*
+ * Rows that inherit their place from a row of def (households from a
+ * building, residents and owners from a household) follow it when it moves:
+ * ids is SQL selecting the moved rows of def ("$2" for the top row).
+ */
+static int cascade_place(db *d, const struct res_def *def, const char *ids, const char *place,
+                         int64_t id, int depth)
+{
+    if (depth > 4)
+        return 0;
+    for (int i = 0; i < res_count; i++) {
+        const struct res_def *c = res_all[i];
+        const struct res_field *f = c->place_from ? res_field(c, c->place_from) : NULL;
+        if (!f || !f->ref || strcmp(f->ref, def->name) != 0)
+            continue;
+        char sql[1024], sub[900];
+        snprintf(sql, sizeof(sql), "UPDATE %s SET place = $1, updated_at = $3 WHERE %s IN (%s)",
+                 c->table, f->name, ids);
+        int rc = db_run(d, sql, NULL, "tii", place, id, gg_now());
+        if (rc < 0)
+            return rc;
+        snprintf(sub, sizeof(sub), "SELECT id FROM %s WHERE %s IN (%s)", c->table, f->name, ids);
+        if ((rc = cascade_place(d, c, sub, place, id, depth + 1)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int store_res_update(db *d, const struct res_def *def, int64_t id, const json_t *changes,
                      gg_err *err)
 {
@@ -192,6 +220,10 @@ int store_res_update(db *d, const struct res_def *def, int64_t id, const json_t 
         return gg_fail(err, rc, "", "update of %s failed", def->table);
     if (db_changes(d) == 0)
         return gg_fail(err, GG_ENOTFOUND, "id", "%s %lld not found", def->name, (long long)id);
+    const char *place = json_string_value(json_object_get(changes, "place"));
+    if (place && (rc = cascade_place(d, def, "$2", place, id, 0)) != 0)
+        return gg_fail(err, rc, "place", "cannot move the records of %s %lld", def->name,
+                       (long long)id);
     return 0;
 }
 
