@@ -40,21 +40,13 @@ static unsigned slot_of(const char *login)
     return ((unsigned)h[0] | (unsigned)h[1] << 8 | (unsigned)h[2] << 16) % RATE_SLOTS;
 }
 
-/* Number of failures of login inside the window. */
-static int recent_fails(const char *login, int64_t now)
-{
-    pthread_mutex_lock(&rate_mu);
-    unsigned i = slot_of(login);
-    int n = 0;
-    if (strcmp(rate[i].login, login) == 0)
-        for (int k = 0; k < rate[i].n; k++)
-            if (rate[i].fails[k] > now - GG_LOGIN_WINDOW)
-                n++;
-    pthread_mutex_unlock(&rate_mu);
-    return n;
-}
-
-static void note_fail(const char *login, int64_t now)
+/*
+ * Reserve one password check for login: counts the attempts inside the
+ * window and, if under the limit, records this one as a failure before the
+ * (slow) check runs, so that concurrent guesses cannot all pass the count.
+ * A successful login clears the record. Returns 1 if the check may run.
+ */
+static int reserve_attempt(const char *login, int64_t now)
 {
     pthread_mutex_lock(&rate_mu);
     unsigned i = slot_of(login);
@@ -62,13 +54,16 @@ static void note_fail(const char *login, int64_t now)
         gg_strlcpy(rate[i].login, login, sizeof(rate[i].login));
         rate[i].n = 0;
     }
-    if (rate[i].n < GG_LOGIN_MAX_FAILS) {
+    int kept = 0;
+    for (int k = 0; k < rate[i].n; k++)
+        if (rate[i].fails[k] > now - GG_LOGIN_WINDOW)
+            rate[i].fails[kept++] = rate[i].fails[k];
+    rate[i].n = kept;
+    int ok = kept < GG_LOGIN_MAX_FAILS;
+    if (ok)
         rate[i].fails[rate[i].n++] = now;
-    } else {
-        memmove(rate[i].fails, rate[i].fails + 1, sizeof(int64_t) * (GG_LOGIN_MAX_FAILS - 1));
-        rate[i].fails[GG_LOGIN_MAX_FAILS - 1] = now;
-    }
     pthread_mutex_unlock(&rate_mu);
+    return ok;
 }
 
 static void clear_fails(const char *login)
@@ -112,7 +107,7 @@ static int login(http_req *r)
         return http_fail(r, GG_EINVAL, "password", "password must be a string");
     }
     int64_t now = gg_now();
-    if (recent_fails(l, now) >= GG_LOGIN_MAX_FAILS) {
+    if (!reserve_attempt(l, now)) {
         json_decref(b);
         return http_fail(r, GG_ELIMIT, "login",
                          "too many failed logins; wait %d minutes and try again",
@@ -120,7 +115,6 @@ static int login(http_req *r)
     }
     rc = store_user_check_password(r->db, l, p, &r->user);
     if (rc == GG_EAUTH) {
-        note_fail(l, now);
         /* Autocommit: the failure's audit entry stays although the request fails. */
         store_audit(r->db, 0, l, "login_failed", "session", "", "", "");
         json_decref(b);
