@@ -235,8 +235,9 @@ int cmd_import(int argc, char **argv)
         char detail[160];
         snprintf(detail, sizeof(detail), "%lld rows, %lld households, %lld residents",
                  (long long)st.rows, (long long)st.households, (long long)st.residents);
-        rc = store_audit(d, 0, "cli", "import", "residents", "", place, detail);
-        if (rc == 0 && (rc = db_commit(d)) != 0)
+        if ((rc = store_audit(d, 0, "cli", "import", "residents", "", place, detail)) != 0)
+            gg_fail(&err, rc, "", "cannot write the audit log: %s", db_errmsg(d));
+        else if ((rc = db_commit(d)) != 0)
             gg_fail(&err, rc, "", "commit failed: %s", db_errmsg(d));
     }
     if (db_in_tx(d))
@@ -247,8 +248,11 @@ int cmd_import(int argc, char **argv)
         status = 1;
     } else if (st.bad_rows) {
         print_errors(im, &st);
-        printf("%lld of %lld rows are bad; nothing was imported\n", (long long)st.bad_rows,
-               (long long)st.rows);
+        if (st.rows > 0)
+            printf("%lld of %lld rows are bad; nothing was imported\n", (long long)st.bad_rows,
+                   (long long)st.rows);
+        else
+            printf("the file is refused; nothing was imported\n");
         status = 1;
     } else if (dry) {
         printf("dry run: %lld rows are good (%lld households, %lld new; %lld residents);"
@@ -284,10 +288,10 @@ struct export_job {
 
 static void export_columns(struct export_job *j)
 {
-    static const char *const grid_cols[] = {"code", "name", "community", "households",
-                                            "residents", "buildings"};
-    static const char *const grid_labels[] = {"网格编码", "网格名称", "所属社区", "户数",
-                                              "人口", "楼栋数"};
+    static const char *const grid_cols[] = {"code",       "name",      "community",
+                                            "households", "residents", "buildings"};
+    static const char *const grid_labels[] = {"网格编码", "网格名称", "所属社区",
+                                              "户数",     "人口",     "楼栋数"};
     int nc = 0;
     if (!j->def) {
         for (size_t i = 0; i < GG_ARRAY_LEN(grid_cols); i++) {
@@ -368,7 +372,8 @@ static int export_registry(struct export_job *j, json_t *all, cli_progress *prog
             break;
         size_t i;
         json_t *row;
-        json_array_foreach(rows, i, row) res_mask_row(j->def, row, j->reveal, j->reveal);
+        json_array_foreach (rows, i, row)
+            res_mask_row(j->def, row, j->reveal, j->reveal);
         if (j->xlsx)
             json_array_extend(all, rows);
         else

@@ -74,6 +74,9 @@ static const struct {
     {"users",        {0, R | C | U, R | C | U, R | C | U, 0, 0, 0, 0, R}},
     {"audit",        {0, R | X, R | X, R | X, 0, 0, 0, 0, R | X}},
     {"apikeys",      {0, R | C | U, 0, 0, 0, 0, 0, 0, R}},
+    /* cases: C files a report, U takes workflow actions (case_flow.c decides which) */
+    {"cases",        {0, R | C | U | X, R | C | U | X, R | C | U | X, R | C | U | X, R | C | U, R | U, R | C | U, R | X}},
+    {"categories",   {0, R | C | U, R, R, R, R, R, R, R | X}},
 };
 
 int authz_allowed(enum role r, const char *resource, unsigned a)

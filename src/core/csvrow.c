@@ -40,9 +40,9 @@ struct csvrow_reader {
     int any_data;     /* the current record has a non-empty field */
     size_t bom_seen;  /* leading bytes that matched the byte-order mark */
     int bom_done;
-    int stop;         /* non-zero: the callback's value or our own error */
-    csvrow_err err;   /* our own error, when stop came from the reader */
-    char *buf;        /* REC_BYTES */
+    int stop;       /* non-zero: the callback's value or our own error */
+    csvrow_err err; /* our own error, when stop came from the reader */
+    char *buf;      /* REC_BYTES */
     size_t used;
     csvrow_rec rec;
 };
@@ -68,7 +68,8 @@ static void on_field(void *data, size_t n, void *ctx)
     if (r->stop)
         return;
     const char *s = data ? data : "";
-    for (const char *nl = memchr(s, '\n', n); nl; nl = memchr(nl + 1, '\n', n - (size_t)(nl + 1 - s)))
+    for (const char *nl = memchr(s, '\n', n); nl;
+         nl = memchr(nl + 1, '\n', n - (size_t)(nl + 1 - s)))
         r->line++;
     if (n > GG_CSV_MAX_FIELD) {
         char why[96];
@@ -146,8 +147,9 @@ static int parse(csvrow_reader *r, const void *p, size_t n, csvrow_err *err)
         return stopped(r, err);
     if (k < n) {
         if (csv_error(&r->p) == CSV_EPARSE)
-            reader_fail(r, "", "malformed CSV: a quote inside an unquoted field or text after a "
-                               "closing quote (quote the field and double its quotes)");
+            reader_fail(r, "",
+                        "malformed CSV: a quote inside an unquoted field or text after a "
+                        "closing quote (quote the field and double its quotes)");
         else {
             char why[96];
             snprintf(why, sizeof(why), "a field is longer than %d bytes", GG_CSV_MAX_FIELD);
@@ -195,7 +197,8 @@ int csvrow_reader_finish(csvrow_reader *r, csvrow_err *err)
             return rc;
     }
     if (csv_fini(&r->p, on_field, on_record, r) != 0 && !r->stop)
-        reader_fail(r, "", "malformed CSV: a quoted field is not closed before the end of the file");
+        reader_fail(r, "",
+                    "malformed CSV: a quoted field is not closed before the end of the file");
     return r->stop ? stopped(r, err) : 0;
 }
 
@@ -306,22 +309,6 @@ static void shown_text(const char *s, size_t n, char *out, size_t cap)
     out[k] = '\0';
 }
 
-void csvrow_utf8_cut(char *s)
-{
-    size_t n = strlen(s), i = n;
-    /* Back up over at most 3 continuation bytes to the last lead byte. */
-    while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i == 0)
-        return;
-    unsigned char lead = (unsigned char)s[i - 1];
-    if (lead < 0xC0)
-        return;
-    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-    if (n - (i - 1) < want)
-        s[i - 1] = '\0';
-}
-
 static void add_err(csvrow_err *errs, int max, int *n, int64_t line, const char *field,
                     const char *reason)
 {
@@ -329,7 +316,7 @@ static void add_err(csvrow_err *errs, int max, int *n, int64_t line, const char 
         errs[*n].line = line;
         gg_strlcpy(errs[*n].field, field, sizeof(errs[*n].field));
         gg_strlcpy(errs[*n].reason, reason, sizeof(errs[*n].reason));
-        csvrow_utf8_cut(errs[*n].reason);
+        gg_utf8_cut(errs[*n].reason);
     }
     (*n)++;
 }
@@ -398,13 +385,12 @@ static int row_fail(csvrow_err *err, int64_t line, const char *field, const char
     err->line = line;
     gg_strlcpy(err->field, field, sizeof(err->field));
     gg_strlcpy(err->reason, msg, sizeof(err->reason));
-    csvrow_utf8_cut(err->reason);
+    gg_utf8_cut(err->reason);
     return GG_EINVAL;
 }
 
 /* The trimmed text of column c (empty if the column is absent). */
-static const char *cell(const csvrow_header *h, const csvrow_rec *rec, enum csvrow_col c,
-                        size_t *n)
+static const char *cell(const csvrow_header *h, const csvrow_rec *rec, enum csvrow_col c, size_t *n)
 {
     int i = h->pos[c];
     if (i < 0 || i >= rec->nfields || i >= CSVROW_MAX_COLS) {
@@ -452,8 +438,8 @@ int csvrow_parse_bool(const char *s, size_t n, int *v)
         const char *text;
         int v;
     } words[] = {
-        {"是", 1}, {"否", 0}, {"1", 1},   {"0", 0},  {"true", 1}, {"false", 0},
-        {"y", 1},  {"n", 0},  {"yes", 1}, {"no", 0},
+        {"是", 1},    {"否", 0}, {"1", 1}, {"0", 0},   {"true", 1},
+        {"false", 0}, {"y", 1},  {"n", 0}, {"yes", 1}, {"no", 0},
     };
     s = trim(s, &n);
     for (size_t i = 0; i < GG_ARRAY_LEN(words); i++) {
@@ -472,14 +458,14 @@ static const char *relation_of(const char *s, size_t n)
         const char *text;
         const char *rel;
     } zh[] = {
-        {"户主", "head"},       {"本人", "head"},         {"配偶", "spouse"},
-        {"妻子", "spouse"},     {"丈夫", "spouse"},       {"妻", "spouse"},
-        {"夫", "spouse"},       {"子女", "child"},         {"子", "child"},
-        {"女", "child"},        {"儿子", "child"},         {"女儿", "child"},
-        {"父母", "parent"},     {"父亲", "parent"},        {"母亲", "parent"},
+        {"户主", "head"},         {"本人", "head"},         {"配偶", "spouse"},
+        {"妻子", "spouse"},       {"丈夫", "spouse"},       {"妻", "spouse"},
+        {"夫", "spouse"},         {"子女", "child"},        {"子", "child"},
+        {"女", "child"},          {"儿子", "child"},        {"女儿", "child"},
+        {"父母", "parent"},       {"父亲", "parent"},       {"母亲", "parent"},
         {"孙子女", "grandchild"}, {"孙子", "grandchild"},   {"孙女", "grandchild"},
         {"外孙子", "grandchild"}, {"外孙女", "grandchild"}, {"兄弟姐妹", "sibling"},
-        {"租户", "tenant"},     {"租客", "tenant"},        {"其他", "other"},
+        {"租户", "tenant"},       {"租客", "tenant"},       {"其他", "other"},
     };
     const struct res_def *def = res_find("residents");
     const struct res_field *f = def ? res_field(def, "relation") : NULL;
@@ -606,8 +592,7 @@ static int parse_place(const csvrow_header *h, const csvrow_rec *rec, csvrow *o,
 }
 
 /* The resident's own fields. */
-static int parse_person(const csvrow_header *h, const csvrow_rec *rec, csvrow *o,
-                        csvrow_err *err)
+static int parse_person(const csvrow_header *h, const csvrow_rec *rec, csvrow *o, csvrow_err *err)
 {
     size_t n;
     gg_err e;
@@ -647,8 +632,7 @@ static int parse_person(const csvrow_header *h, const csvrow_rec *rec, csvrow *o
     return 0;
 }
 
-static int parse_coords(const csvrow_header *h, const csvrow_rec *rec, csvrow *o,
-                        csvrow_err *err)
+static int parse_coords(const csvrow_header *h, const csvrow_rec *rec, csvrow *o, csvrow_err *err)
 {
     size_t nlat, nlon;
     const char *lat = cell(h, rec, CSVROW_LAT, &nlat);

@@ -25,7 +25,7 @@
 #include "gg.h"
 #include "limits.h"
 
-#define CSVROW_MAX_COLS 32   /* fields in one record; more is an error */
+#define CSVROW_MAX_COLS GG_CSV_MAX_COLS
 #define CSVROW_NAME_BYTES (GG_MAX_NAME * 4 + 1) /* a name of GG_MAX_NAME code points */
 #define CSVROW_KEY_BYTES (16 * 4 + 1)           /* unit, room: 16 code points */
 
@@ -63,8 +63,8 @@ typedef struct csvrow_err {
  * field may also contain NUL bytes, which validation refuses).
  */
 typedef struct csvrow_rec {
-    int64_t line;   /* physical line (1-based) on which the record starts */
-    int nfields;    /* fields in the record, also those past CSVROW_MAX_COLS */
+    int64_t line; /* physical line (1-based) on which the record starts */
+    int nfields;  /* fields in the record, also those past CSVROW_MAX_COLS */
     const char *field[CSVROW_MAX_COLS];
     size_t len[CSVROW_MAX_COLS];
 } csvrow_rec;
@@ -101,8 +101,8 @@ void csvrow_reader_free(csvrow_reader *r);
 
 /* Which file column holds which known column. */
 typedef struct csvrow_header {
-    int ncols;               /* fields in the header record */
-    int pos[CSVROW_NCOLS];   /* file column of each known column, or -1 if absent */
+    int ncols;             /* fields in the header record */
+    int pos[CSVROW_NCOLS]; /* file column of each known column, or -1 if absent */
 } csvrow_header;
 
 /*
@@ -119,17 +119,17 @@ int csvrow_header_parse(const csvrow_rec *rec, csvrow_header *h, csvrow_err *err
 typedef struct csvrow {
     int64_t line;
     char grid[16];
-    char estate[CSVROW_NAME_BYTES];   /* "" when the building has no estate */
+    char estate[CSVROW_NAME_BYTES]; /* "" when the building has no estate */
     char building[CSVROW_NAME_BYTES];
-    char unit[CSVROW_KEY_BYTES];      /* may be "" */
+    char unit[CSVROW_KEY_BYTES]; /* may be "" */
     char room[CSVROW_KEY_BYTES];
-    int64_t area_centi;               /* hundredths of m² */
+    int64_t area_centi; /* hundredths of m² */
     char name[CSVROW_NAME_BYTES];
-    char id_number[19];               /* upper-cased check character */
-    char phone[16];                   /* "" when none */
-    const char *relation;             /* one of the resource's relations (static) */
-    int is_owner;                     /* 0 or 1 */
-    int has_coords;                   /* lat and lon were given */
+    char id_number[19];   /* upper-cased check character */
+    char phone[16];       /* "" when none */
+    const char *relation; /* one of the resource's relations (static) */
+    int is_owner;         /* 0 or 1 */
+    int has_coords;       /* lat and lon were given */
     double lat, lon;
 } csvrow;
 
@@ -145,11 +145,6 @@ typedef struct csvrow {
  */
 int csvrow_parse(const csvrow_header *h, const csvrow_rec *rec, csvrow *out, csvrow_err *err);
 
-/*
- * Drop a partial UTF-8 sequence that truncation left at the end of s (a
- * message cut to fit its buffer), so that the text stays valid for JSON.
- */
-void csvrow_utf8_cut(char *s);
 
 /*
  * Parse a yes/no cell: 是/否, 1/0, true/false, Y/N, yes/no (ASCII case-

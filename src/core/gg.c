@@ -55,6 +55,9 @@ int gg_fail(gg_err *err, int code, const char *field, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
         va_end(ap);
+        /* Truncation must not leave half a character behind. */
+        gg_utf8_cut(err->field);
+        gg_utf8_cut(err->msg);
     }
     return code;
 }
@@ -244,6 +247,22 @@ int gg_utf8_valid(const char *s, size_t n)
         p += more + 1;
     }
     return 1;
+}
+
+void gg_utf8_cut(char *s)
+{
+    size_t n = strlen(s), i = n;
+    /* Back up over at most 3 continuation bytes to the last lead byte. */
+    while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    if (lead < 0xC0)
+        return;
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (n - (i - 1) < want)
+        s[i - 1] = '\0';
 }
 
 size_t gg_utf8_len(const char *s)

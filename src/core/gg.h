@@ -86,6 +86,9 @@ size_t gg_strlcpy(char *dst, const char *src, size_t n);
 /* True if s (len n) is well-formed UTF-8 without NUL bytes. */
 int gg_utf8_valid(const char *s, size_t n);
 
+/* Cut a trailing incomplete UTF-8 sequence off s (after truncation). */
+void gg_utf8_cut(char *s);
+
 /* Number of Unicode code points in valid UTF-8 s. */
 size_t gg_utf8_len(const char *s);
 

@@ -27,5 +27,6 @@
 #define GG_PASSWORD_MAX 256             /* bytes */
 #define GG_CSV_MAX_FIELD 4096           /* bytes in one CSV field */
 #define GG_CSV_MAX_ERRORS 1000          /* bad rows listed by a dry run */
+#define GG_CSV_MAX_COLS 32              /* fields in one CSV record; more is an error */
 
 #endif

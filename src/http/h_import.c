@@ -64,11 +64,14 @@ static int reply_bad_rows(http_req *r, const store_import *im, const struct stor
         json_array_append_new(rows, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)e[i].line,
                                               "field", e[i].field, "reason", e[i].reason));
     char msg[160];
-    snprintf(msg, sizeof(msg), "%lld of %lld rows are bad; nothing was imported",
-             (long long)st->bad_rows, (long long)st->rows);
-    json_t *out = json_pack("{s:{s:s, s:s, s:s}, s:o, s:I}", "error", "code",
-                            gg_strerror(GG_ERULE), "message", msg, "field", "rows", "rows", rows,
-                            "more", (json_int_t)(st->bad_rows - n));
+    if (st->rows > 0)
+        snprintf(msg, sizeof(msg), "%lld of %lld rows are bad; nothing was imported",
+                 (long long)st->bad_rows, (long long)st->rows);
+    else
+        snprintf(msg, sizeof(msg), "the file is refused; nothing was imported");
+    json_t *out = json_pack("{s:{s:s, s:s, s:s}, s:o, s:I}", "error", "code", gg_strerror(GG_ERULE),
+                            "message", msg, "field", "rows", "rows", rows, "more",
+                            (json_int_t)(st->bad_rows - n));
     return http_reply_json(r, 422, out);
 }
 
@@ -98,8 +101,7 @@ static int import_residents(http_req *r)
     if (!r->body || r->body_len == 0)
         return http_fail(r, GG_EINVAL, "body", "the CSV file is required as the request body");
     if (r->body_len > GG_MAX_IMPORT)
-        return http_fail(r, GG_ETOOBIG, "body", "the file is larger than %u bytes",
-                         GG_MAX_IMPORT);
+        return http_fail(r, GG_ETOOBIG, "body", "the file is larger than %u bytes", GG_MAX_IMPORT);
 
     struct store_import_opts o = {.scope = scope, .dry_run = dry};
     store_import *im;
@@ -121,12 +123,12 @@ static int import_residents(http_req *r)
         if ((rc = http_audit(r, "import", "residents", "", scope, detail)) != 0)
             return http_fail(r, rc, "", "cannot write the audit log");
     }
-    json_t *out = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", 1, "dry_run", dry,
-                            "rows", (json_int_t)st.rows, "households", (json_int_t)st.households,
-                            "residents", (json_int_t)st.residents, "households_created",
-                            (json_int_t)st.households_created, "buildings_created",
-                            (json_int_t)st.buildings_created, "estates_created",
-                            (json_int_t)st.estates_created);
+    json_t *out =
+        json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", 1, "dry_run", dry, "rows",
+                  (json_int_t)st.rows, "households", (json_int_t)st.households, "residents",
+                  (json_int_t)st.residents, "households_created", (json_int_t)st.households_created,
+                  "buildings_created", (json_int_t)st.buildings_created, "estates_created",
+                  (json_int_t)st.estates_created);
     return http_reply_json(r, 200, out);
 }
 

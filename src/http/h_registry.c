@@ -149,8 +149,10 @@ static int list(http_req *r)
         int nc = 0;
         cols[nc] = "id";
         labels[nc++] = "id";
-        cols[nc] = "place";
-        labels[nc++] = "place";
+        if (!res_field(def, "place")) {
+            cols[nc] = "place";
+            labels[nc++] = "place";
+        }
         for (int k = 0; k < def->nfields && nc < 23; k++) {
             cols[nc] = def->fields[k].name;
             labels[nc++] = def->fields[k].name;

@@ -30,8 +30,8 @@
 
 /* ---- categories ---- */
 
-#define CATEGORY_CODE_MAX 48   /* bytes: [a-z0-9_.], dot only between parent and child */
-#define CATEGORY_NAME_MAX 32   /* code points */
+#define CATEGORY_CODE_MAX 48    /* bytes: [a-z0-9_.], dot only between parent and child */
+#define CATEGORY_NAME_MAX 32    /* code points */
 #define CATEGORY_HANDLER_MAX 32 /* code points of a department name */
 #define CATEGORY_LIMIT_MAX 2000 /* working hours */
 

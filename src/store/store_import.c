@@ -15,6 +15,9 @@
  * database by a lookup, skipped when the database held no ID number when
  * the import began, and on SQLite while writing, where the unique index
  * refuses the insert of a duplicate without harming the transaction.
+ *
+ * Also here: the row count of a registry resource under a place, which the
+ * command line's export shows progress against.
  */
 #include "store_import.h"
 
@@ -28,7 +31,7 @@
 #include "store_util.h"
 
 #define PROGRESS_EVERY 4096
-#define IMPORT_CACHE_KIB 1048576      /* page cache ceiling while importing (1 GiB, used as needed) */
+#define IMPORT_CACHE_KIB 1048576 /* page cache ceiling while importing (1 GiB, used as needed) */
 #define MAP_KEYS_MAX ((size_t)1 << 31) /* bytes of map keys: far above any real file */
 #define MAP_ENTRIES_MAX ((size_t)1 << 28)
 #define STOP_FILE 1 /* record callback: stop reading, the file is refused */
@@ -207,9 +210,14 @@ static void idset_grow(idset *s)
     s->cap = cap;
 }
 
-/* Line of an earlier row with the same ID number, or 0 after adding it with line. */
+/*
+ * Line of an earlier row with the same ID number, or 0 after adding it with
+ * line, or -1 when the set is full.
+ */
 static int64_t idset_add(idset *s, const char *id, int64_t line)
 {
+    if (s->n >= MAP_ENTRIES_MAX)
+        return -1;
     if ((s->n + 1) * 10 > s->cap * 7)
         idset_grow(s);
     uint64_t k = id_key(id);
@@ -240,7 +248,7 @@ struct store_import {
     int writing;      /* no bad row yet and not a dry run */
     int check_db_ids; /* the database held ID numbers when the import began */
     int sqlite;
-    int savepoint;    /* our savepoint is open */
+    int savepoint; /* our savepoint is open */
     int64_t old_cache;
     int64_t now;
     int64_t next_virtual;
@@ -271,7 +279,7 @@ static int bad(store_import *im, int64_t line, const char *field, const char *fm
         va_start(ap, fmt);
         vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
         va_end(ap);
-        csvrow_utf8_cut(e->reason);
+        gg_utf8_cut(e->reason);
     }
     return 1;
 }
@@ -291,6 +299,16 @@ static int dbfail(store_import *im, int rc, const char *what)
         gg_fail(&im->dberr, rc, "", "import: %s failed: %s", what, db_errmsg(im->d));
     }
     return rc;
+}
+
+/* The maps are full (far beyond any real file): the import is over. */
+static int too_many(store_import *im, const char *what)
+{
+    if (!im->dbrc) {
+        im->dbrc = GG_ETOOBIG;
+        gg_fail(&im->dberr, GG_ETOOBIG, "", "import: the file names too many %s", what);
+    }
+    return GG_ETOOBIG;
 }
 
 static int in_scope(const store_import *im, const char *code)
@@ -324,6 +342,8 @@ static int64_t grid_number(const char *code)
 static int check_id(store_import *im, const csvrow *r)
 {
     int64_t first = idset_add(&im->ids, r->id_number, r->line);
+    if (first < 0)
+        return too_many(im, "ID numbers");
     if (first)
         return bad(im, r->line, "id_number", "the same ID number is already on line %lld",
                    (long long)first);
@@ -361,7 +381,7 @@ static int check_grid(store_import *im, const csvrow *r)
             state = rc == DB_ROW;
         }
         if (!(e = kmap_add(&im->map, key, 16, h)))
-            return dbfail(im, GG_ETOOBIG, "remembering grids");
+            return too_many(im, "grids");
         e->id = state;
     }
     if (state == 0)
@@ -413,7 +433,7 @@ static int find_estate(store_import *im, const csvrow *r, int64_t *id, int *fres
         im->st.estates_created++;
     }
     if (!(e = kmap_add(&im->map, key, len, h)))
-        return dbfail(im, GG_ETOOBIG, "remembering estates");
+        return too_many(im, "estates");
     e->id = found;
     e->fresh = (uint32_t)*fresh;
     e->line = r->line;
@@ -487,7 +507,7 @@ static int find_building(store_import *im, const csvrow *r, int64_t estate, int 
             im->st.buildings_created++;
         }
         if (!(e = kmap_add(&im->map, key, len, h)))
-            return dbfail(im, GG_ETOOBIG, "remembering buildings");
+            return too_many(im, "buildings");
         e->id = found;
         e->aux = found_grid;
         e->fresh = (uint32_t)is_new;
@@ -547,7 +567,7 @@ static int find_household(store_import *im, const csvrow *r, int64_t building, i
         }
         im->st.households++;
         if (!(e = kmap_add(&im->map, key, len, h)))
-            return dbfail(im, GG_ETOOBIG, "remembering households");
+            return too_many(im, "households");
         e->id = found;
         e->aux = area;
         e->line = line;
@@ -643,8 +663,7 @@ static int on_record(void *ctx, const csvrow_rec *rec)
     return rc < 0 ? rc : 0;
 }
 
-int store_import_begin(db *d, const struct store_import_opts *opts, store_import **out,
-                       gg_err *err)
+int store_import_begin(db *d, const struct store_import_opts *opts, store_import **out, gg_err *err)
 {
     if (!db_in_tx(d))
         return gg_fail(err, GG_EINVAL, "", "import: open a transaction first");

@@ -26,9 +26,9 @@
 #include "resource.h"
 
 struct store_import_opts {
-    const char *scope;  /* place code the rows must lie in; NULL or "" = the whole database */
-    int dry_run;        /* validate only, write nothing */
-    int max_errors;     /* bad rows kept for listing; 0 = GG_CSV_MAX_ERRORS */
+    const char *scope; /* place code the rows must lie in; NULL or "" = the whole database */
+    int dry_run;       /* validate only, write nothing */
+    int max_errors;    /* bad rows kept for listing; 0 = GG_CSV_MAX_ERRORS */
     /* Called every few thousand rows with the rows read so far (may be NULL). */
     void (*progress)(void *ctx, int64_t rows);
     void *progress_ctx;
@@ -41,7 +41,7 @@ struct store_import_stats {
     int64_t households_created; /* of which new */
     int64_t buildings_created;
     int64_t estates_created;
-    int64_t bad_rows;           /* rows refused; a header or file error counts as one */
+    int64_t bad_rows; /* rows refused; a header or file error counts as one */
 };
 
 typedef struct store_import store_import;

@@ -76,7 +76,6 @@ CREATE TABLE residents (
 );
 CREATE INDEX residents_place ON residents(place);
 CREATE INDEX residents_household ON residents(household_id);
-CREATE INDEX residents_name ON residents(name);
 CREATE INDEX residents_phone_tail ON residents(phone_tail);
 CREATE INDEX residents_id_tail ON residents(id_tail);
 CREATE UNIQUE INDEX residents_id_number ON residents(id_number) WHERE id_number IS NOT NULL;
@@ -117,7 +116,6 @@ CREATE TABLE staff (
     updated_at  INTEGER NOT NULL
 );
 CREATE INDEX staff_place ON staff(place);
-CREATE INDEX staff_name ON staff(name);
 
 CREATE TABLE paired_units (
     id          INTEGER PRIMARY KEY,

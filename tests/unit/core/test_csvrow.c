@@ -91,9 +91,9 @@ static void make_id(int seq, char out[19])
     out[18] = '\0';
 }
 
-static const char *const english[] = {"grid", "estate", "building", "unit",     "room",
-                                      "area", "name",   "id_number", "phone",   "relation",
-                                      "is_owner", "lat", "lon"};
+static const char *const english[] = {"grid",     "estate", "building",  "unit",  "room",
+                                      "area",     "name",   "id_number", "phone", "relation",
+                                      "is_owner", "lat",    "lon"};
 
 static void header_of(csvrow_header *h, const char *const *names, int n)
 {
@@ -114,8 +114,9 @@ struct row13 {
 static void good_row(struct row13 *r)
 {
     make_id(1, r->id);
-    const char *f[13] = {"150781004004001", "华埠小区", "3号楼", "2", "301", "89.5", "张伟",
-                         r->id,            "13800000000", "head", "1", "49.59", "117.43"};
+    const char *f[13] = {
+        "150781004004001", "华埠小区", "3号楼", "2",     "301",   "89.5", "张伟", r->id,
+        "13800000000",     "head",     "1",     "49.59", "117.43"};
     memcpy(r->f, f, sizeof(f));
 }
 
@@ -203,9 +204,11 @@ static void test_reader_chunking_and_bom(void **state)
     assert_int_equal(e.n, 0);
     /* Only a mark at the very start is dropped. */
     struct seen m = {0};
-    const char *v = "a\n\xEF\xBB\xBF" "b\n";
+    const char *v = "a\n\xEF\xBB\xBF"
+                    "b\n";
     assert_int_equal(read_all(v, strlen(v), 0, &m, &err), 0);
-    assert_string_equal(m.text[1], "\xEF\xBB\xBF" "b");
+    assert_string_equal(m.text[1], "\xEF\xBB\xBF"
+                                   "b");
 }
 
 static void test_reader_malformed(void **state)
@@ -258,10 +261,11 @@ static void test_reader_stop_and_many_fields(void **state)
     assert_int_equal(read_all(t, strlen(t), 0, &s, &err), 7);
     assert_int_equal(s.n, 2); /* nothing after the stop */
 
-    char many[200] = "";
+    char many[200];
+    size_t used = 0;
     for (int i = 0; i < CSVROW_MAX_COLS + 5; i++)
-        strcat(many, "x,");
-    strcat(many, "x\n");
+        used += (size_t)snprintf(many + used, sizeof(many) - used, "x,");
+    snprintf(many + used, sizeof(many) - used, "x\n");
     struct seen m = {0};
     assert_int_equal(read_all(many, strlen(many), 0, &m, &err), 0);
     assert_int_equal(m.nfields[0], CSVROW_MAX_COLS + 6); /* counted, though not all kept */
@@ -276,14 +280,21 @@ static void test_header_names(void **state)
     header_of(&h, english, 13);
     for (int c = 0; c < CSVROW_NCOLS; c++)
         assert_int_equal(h.pos[c], c);
-    static const char *const zh[] = {"网格", "小区", "楼栋", "单元", "房号", "面积", "姓名",
-                                     "身份证号", "电话", "与户主关系", "是否业主", "纬度", "经度"};
+    static const char *const zh[] = {"网格",     "小区", "楼栋",     "单元", "房号",
+                                     "面积",     "姓名", "身份证号", "电话", "与户主关系",
+                                     "是否业主", "纬度", "经度"};
     header_of(&h, zh, 13);
     for (int c = 0; c < CSVROW_NCOLS; c++)
         assert_int_equal(h.pos[c], c);
     /* any order, any ASCII case, spaces and a stray mark trimmed, optional columns absent */
-    static const char *const mixed[] = {"\xEF\xBB\xBF" "Name", " ID_NUMBER ", "Grid", "楼栋",
-                                        "room", "AREA", "身份证号码"};
+    static const char *const mixed[] = {"\xEF\xBB\xBF"
+                                        "Name",
+                                        " ID_NUMBER ",
+                                        "Grid",
+                                        "楼栋",
+                                        "room",
+                                        "AREA",
+                                        "身份证号码"};
     csvrow_rec rec;
     csvrow_err errs[8];
     int n;
@@ -305,8 +316,8 @@ static void test_header_errors(void **state)
     csvrow_rec rec;
     csvrow_err errs[8];
     int n;
-    static const char *const unknown[] = {"grid", "building", "room", "area", "name",
-                                          "id_number", "color", "size"};
+    static const char *const unknown[] = {"grid", "building",  "room",  "area",
+                                          "name", "id_number", "color", "size"};
     make_rec(&rec, 1, unknown, 8);
     assert_int_equal(csvrow_header_parse(&rec, &h, errs, 8, &n), GG_EINVAL);
     assert_int_equal(n, 2);
@@ -315,8 +326,8 @@ static void test_header_errors(void **state)
     assert_int_equal(errs[0].line, 1);
     assert_non_null(strstr(errs[0].reason, "unknown column"));
 
-    static const char *const twice[] = {"grid", "building", "room", "area", "name", "id_number",
-                                        "网格"};
+    static const char *const twice[] = {"grid", "building",  "room", "area",
+                                        "name", "id_number", "网格"};
     make_rec(&rec, 1, twice, 7);
     assert_int_equal(csvrow_header_parse(&rec, &h, errs, 8, &n), GG_EINVAL);
     assert_int_equal(n, 1);
@@ -331,8 +342,8 @@ static void test_header_errors(void **state)
     assert_string_equal(errs[2].field, "id_number");
     assert_string_equal(errs[3].field, "lon");
 
-    static const char *const empty[] = {"grid", "", "building", "room", "area", "name",
-                                        "id_number"};
+    static const char *const empty[] = {"grid", "",     "building", "room",
+                                        "area", "name", "id_number"};
     make_rec(&rec, 1, empty, 7);
     assert_int_equal(csvrow_header_parse(&rec, &h, errs, 8, &n), GG_EINVAL);
     assert_string_equal(errs[0].field, "column 2");
@@ -345,8 +356,8 @@ static void test_header_errors(void **state)
     assert_string_equal(errs[1].field, "b");
 
     /* a name that is not UTF-8 is not echoed */
-    static const char *const bad[] = {"\xff\xfe", "grid", "building", "room", "area", "name",
-                                      "id_number"};
+    static const char *const bad[] = {"\xff\xfe", "grid", "building", "room",
+                                      "area",     "name", "id_number"};
     make_rec(&rec, 1, bad, 7);
     assert_int_equal(csvrow_header_parse(&rec, &h, errs, 8, &n), GG_EINVAL);
     assert_string_equal(errs[0].field, "(not UTF-8)");
@@ -436,26 +447,27 @@ static void test_row_id_number(void **state)
     low[17] = 'x';
     expect_field_ok(7, low, &out);
     assert_string_equal(out.id_number, id);
-    char quoted[20] = "'";
-    strcat(quoted, id);
+    char quoted[20];
+    snprintf(quoted, sizeof(quoted), "'%s", id);
     expect_field_ok(7, quoted, &out);
     memcpy(bad, id, 19);
     bad[17] = '0';
     expect_field_error(7, bad, "id_number");
     expect_field_error(7, "", "id_number");
-    expect_field_error(7, "15078119800101001", "id_number");        /* 17 characters */
-    expect_field_error(7, "150781198013010011", "id_number");       /* month 13 */
+    expect_field_error(7, "15078119800101001", "id_number");            /* 17 characters */
+    expect_field_error(7, "150781198013010011", "id_number");           /* month 13 */
     expect_field_error(7, "15078119800101001X0000000000", "id_number"); /* too long */
 }
 
 static void test_row_field_errors(void **state)
 {
     (void)state;
-    char longname[GG_MAX_NAME * 3 + 8] = "";
+    char longname[GG_MAX_NAME * 3 + 8];
     for (int i = 0; i <= GG_MAX_NAME; i++)
-        strcat(longname, "张");
+        memcpy(longname + 3 * i, "张", 3);
+    longname[3 * (GG_MAX_NAME + 1)] = '\0';
     expect_field_error(0, "", "grid");
-    expect_field_error(0, "150781004004", "grid");     /* a community, not a grid */
+    expect_field_error(0, "150781004004", "grid"); /* a community, not a grid */
     expect_field_error(0, "15078100400400a", "grid");
     expect_field_error(1, longname, "estate");
     expect_field_error(2, "", "building");
@@ -481,7 +493,7 @@ static void test_row_field_errors(void **state)
     expect_field_error(11, "49.", "lat");
     expect_field_error(12, "-180.5", "lon");
     expect_field_error(12, "nan", "lon");
-    expect_field_error(6, "\xE5\xBC", "name"); /* cut UTF-8 */
+    expect_field_error(6, "\xE5\xBC", "name");      /* cut UTF-8 */
     expect_field_error(2, "a\xC0\x80", "building"); /* overlong NUL */
 }
 
@@ -540,9 +552,10 @@ static void test_relations_and_booleans(void **state)
     static const struct {
         const char *text, *rel;
     } rels[] = {
-        {"户主", "head"},       {"配偶", "spouse"}, {"子女", "child"},   {"父母", "parent"},
-        {"孙子女", "grandchild"}, {"兄弟姐妹", "sibling"}, {"租户", "tenant"}, {"其他", "other"},
-        {"Spouse", "spouse"},   {"CHILD", "child"}, {" tenant ", "tenant"},
+        {"户主", "head"},   {"配偶", "spouse"},       {"子女", "child"},
+        {"父母", "parent"}, {"孙子女", "grandchild"}, {"兄弟姐妹", "sibling"},
+        {"租户", "tenant"}, {"其他", "other"},        {"Spouse", "spouse"},
+        {"CHILD", "child"}, {" tenant ", "tenant"},
     };
     csvrow out;
     for (size_t i = 0; i < GG_ARRAY_LEN(rels); i++) {
@@ -553,8 +566,8 @@ static void test_relations_and_booleans(void **state)
         const char *text;
         int v;
     } bools[] = {
-        {"是", 1}, {"否", 0},   {"1", 1},    {"0", 0},  {"true", 1}, {"FALSE", 0},
-        {"Y", 1},  {"n", 0},    {"yes", 1},  {"No", 0}, {" Y ", 1},
+        {"是", 1}, {"否", 0}, {"1", 1},   {"0", 0},  {"true", 1}, {"FALSE", 0},
+        {"Y", 1},  {"n", 0},  {"yes", 1}, {"No", 0}, {" Y ", 1},
     };
     for (size_t i = 0; i < GG_ARRAY_LEN(bools); i++) {
         int v = -1;
@@ -577,16 +590,16 @@ static void test_utf8_cut(void **state)
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"abc", "abc"},           {"", ""},
-        {"张", "张"},             {"a\xE5\xBC", "a"},
-        {"a\xE5", "a"},           {"张\xE5", "张"},
-        {"\xF0\x9F\x98", ""},     {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"},
-        {"x\xC3", "x"},           {"x\xC3\xA9", "x\xC3\xA9"},
+        {"abc", "abc"},       {"", ""},
+        {"张", "张"},         {"a\xE5\xBC", "a"},
+        {"a\xE5", "a"},       {"张\xE5", "张"},
+        {"\xF0\x9F\x98", ""}, {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"},
+        {"x\xC3", "x"},       {"x\xC3\xA9", "x\xC3\xA9"},
     };
     for (size_t i = 0; i < GG_ARRAY_LEN(cases); i++) {
         char buf[16];
         gg_strlcpy(buf, cases[i].in, sizeof(buf));
-        csvrow_utf8_cut(buf);
+        gg_utf8_cut(buf);
         assert_string_equal(buf, cases[i].out);
     }
 }
