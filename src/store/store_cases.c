@@ -880,7 +880,7 @@ int store_case_create(db *d, const struct case_actor *a, const struct case_new *
         return gg_fail(err, GG_ERULE, "category", "no category %s is open for reports",
                        n->category ? n->category : "");
     char grid[16], addr[512] = "";
-    double lat, lon;
+    double lat = 0, lon = 0;
     if (n->household_id > 0 && n->has_point)
         return gg_fail(err, GG_EINVAL, "household_id",
                        "give household_id or lat and lon, not both");
