@@ -36,24 +36,7 @@ int store_audit_list(db *d, const char *scope, int64_t before, int limit, json_t
                     &s, "ttii", scope, hi, before, (int64_t)limit + 1);
     if (rc < 0)
         return rc;
-    json_t *arr = json_array();
-    *next = 0;
-    while (rc == DB_ROW) {
-        if ((int)json_array_size(arr) == limit) {
-            *next = json_integer_value(
-                json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
-            break;
-        }
-        json_array_append_new(arr, store_row_json(s));
-        rc = db_step(s);
-    }
-    db_finalize(s);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return 0;
+    return store_collect_page(s, rc, limit, NULL, NULL, out, next);
 }
 
 int store_idem_get(db *d, int64_t user_id, const char *key, const char *method,

@@ -149,6 +149,13 @@ int store_user_get(db *d, int64_t id, struct user *out)
     return rc == DB_ROW ? 0 : rc == DB_DONE ? GG_ENOTFOUND : rc;
 }
 
+static void user_row_fix(json_t *row, const void *ctx)
+{
+    (void)ctx;
+    json_object_set_new(row, "disabled",
+                        json_boolean(json_integer_value(json_object_get(row, "disabled"))));
+}
+
 int store_user_list(db *d, const char *scope, int64_t after, int limit, json_t **out,
                     int64_t *next)
 {
@@ -162,26 +169,7 @@ int store_user_list(db *d, const char *scope, int64_t after, int limit, json_t *
                     &s, "ttii", scope, hi, after, (int64_t)limit + 1);
     if (rc < 0)
         return rc;
-    json_t *arr = json_array();
-    *next = 0;
-    while (rc == DB_ROW) {
-        if ((int)json_array_size(arr) == limit) {
-            *next = json_integer_value(
-                json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
-            break;
-        }
-        json_t *row = store_row_json(s);
-        json_object_set_new(row, "disabled", json_boolean(db_col_i64(s, 8)));
-        json_array_append_new(arr, row);
-        rc = db_step(s);
-    }
-    db_finalize(s);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return 0;
+    return store_collect_page(s, rc, limit, user_row_fix, NULL, out, next);
 }
 
 int store_session_new(db *d, int64_t user_id, char token[65])

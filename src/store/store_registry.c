@@ -245,6 +245,11 @@ static void row_out(const struct res_def *def, json_t *row)
     }
 }
 
+static void row_fix(json_t *row, const void *def)
+{
+    row_out(def, row);
+}
+
 int store_res_get(db *d, const struct res_def *def, int64_t id, json_t **out)
 {
     char sql[128];
@@ -336,23 +341,5 @@ int store_res_list(db *d, const struct res_def *def, const struct res_query *q, 
     }
     db_bind_i64(s, nb + 1, q->after);
     db_bind_i64(s, nb + 2, (int64_t)q->limit + 1);
-    json_t *arr = json_array();
-    *next = 0;
-    while ((rc = db_step(s)) == DB_ROW) {
-        if ((int)json_array_size(arr) == q->limit) {
-            json_t *last = json_array_get(arr, json_array_size(arr) - 1);
-            *next = json_integer_value(json_object_get(last, "id"));
-            break;
-        }
-        json_t *row = store_row_json(s);
-        row_out(def, row);
-        json_array_append_new(arr, row);
-    }
-    db_finalize(s);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return 0;
+    return store_collect_page(s, db_step(s), q->limit, row_fix, def, out, next);
 }

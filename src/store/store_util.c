@@ -52,3 +52,29 @@ json_t *store_row_json(db_stmt *s)
     }
     return o;
 }
+
+int store_collect_page(db_stmt *s, int rc, int limit, void (*fix)(json_t *row, const void *ctx),
+                       const void *ctx, json_t **out, int64_t *next)
+{
+    json_t *arr = json_array();
+    *next = 0;
+    while (rc == DB_ROW) {
+        if ((int)json_array_size(arr) == limit) {
+            *next = json_integer_value(
+                json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
+            break;
+        }
+        json_t *row = store_row_json(s);
+        if (fix)
+            fix(row, ctx);
+        json_array_append_new(arr, row);
+        rc = db_step(s);
+    }
+    db_finalize(s);
+    if (rc < 0) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}
