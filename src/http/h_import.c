@@ -11,7 +11,7 @@
  *      nothing written.
  *
  * The request already runs in the server's write transaction; the engine
- * writes under its own savepoint inside it, and a 422 rolls it all back.
+ * writes inside it, and a 422 rolls it all back.
  * Needs ACT_IMPORT on residents; rows must lie in the caller's area (or in
  * the narrower place=).
  */

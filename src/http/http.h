@@ -50,6 +50,7 @@ typedef struct http_req {
 
     /* resources */
     db *db;
+    int read_tx;              /* a read request's snapshot transaction is open */
     gg_err err;
 
     /* response */

@@ -154,6 +154,12 @@ int http_require(http_req *r, const char *resource, unsigned action)
 int http_audit(http_req *r, const char *action, const char *resource, const char *object_id,
                const char *place, const char *detail)
 {
+    /* A read request writes only its audit entry: end the read snapshot and
+     * write it on its own, so it never has to upgrade a stale snapshot. */
+    if (r->read_tx) {
+        db_commit(r->db);
+        r->read_tx = 0;
+    }
     return store_audit(r->db, r->authed == 1 ? r->user.id : 0,
                        r->authed == 1 ? r->user.login : "apikey", action, resource, object_id,
                        place, detail);

@@ -277,6 +277,9 @@ static void process(struct http_server *srv, conn_ctx *c)
         return;
     }
     r->db = db_pool_acquire(srv->pool);
+    /* A read request sees one snapshot and takes the WAL read lock once for
+     * the session lookup and the handler's queries together. */
+    r->read_tx = !is_write(r->method) && db_begin(r->db) == 0;
     authenticate(r);
     if (!(rt->flags & ROUTE_PUBLIC) && !(r->authed == 1 || (r->authed == 2 && (rt->flags & ROUTE_APIKEY)))) {
         gg_fail(&r->err, GG_EAUTH, "", "log in first: send Authorization: Bearer <token>");
@@ -284,6 +287,8 @@ static void process(struct http_server *srv, conn_ctx *c)
     } else {
         run_handler(srv, r, rt);
     }
+    if (r->read_tx)
+        db_commit(r->db);
     db_pool_release(srv->pool, r->db);
     r->db = NULL;
 }
@@ -409,9 +414,9 @@ int http_start(const struct http_config *cfg, struct http_server **out, gg_err *
     }
     MHD_set_panic_func(log_panic, NULL);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
-#ifdef MHD_USE_EPOLL
-    flags |= MHD_USE_EPOLL;
-#endif
+    /* MHD_USE_EPOLL is an enum constant, not a macro: ask the library. */
+    if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+        flags |= MHD_USE_EPOLL;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,

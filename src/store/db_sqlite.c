@@ -8,6 +8,7 @@
  */
 #include "db_driver.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,18 @@ static int sq_exec(db *d, const char *sql, gg_err *err)
     return 0;
 }
 
+/* Debian's SQLite keeps memory statistics behind a global mutex taken on
+ * every allocation; gridgov does not read them. Must run before SQLite
+ * initialises itself. */
+static void sq_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *url, db **out, gg_err *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sq_configure);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     sq_db *q = xcalloc(1, sizeof(*q));
@@ -97,7 +108,7 @@ static int sq_open(const char *url, db **out, gg_err *err)
     sqlite3_extended_result_codes(q->h, 1);
     rc = sq_exec(&q->base,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000;",
+                 "PRAGMA cache_size=-2000;",
                  err);
     if (rc) {
         sqlite3_close(q->h);

@@ -6,8 +6,10 @@
  * One pass over the file. While no row has been bad, rows are written as
  * they come; from the first bad row on, nothing more is written (new
  * records get negative "would be" ids in the maps, exactly as on a dry
- * run), every later row is still checked, and at the end the savepoint is
- * rolled back. The maps remember each grid, estate, building, household and
+ * run), every later row is still checked, and the caller rolls the
+ * transaction back. (No savepoint of its own: with RETURNING inserts a
+ * statement journal inside a savepoint is truncated after every row, at a
+ * cost that grows with the import.) The maps remember each grid, estate, building, household and
  * ID number the file has named, so the database is asked about each only
  * once, and not at all about children of records this import created.
  *
@@ -248,7 +250,6 @@ struct store_import {
     int writing;      /* no bad row yet and not a dry run */
     int check_db_ids; /* the database held ID numbers when the import began */
     int sqlite;
-    int savepoint; /* our savepoint is open */
     int64_t old_cache;
     int64_t now;
     int64_t next_virtual;
@@ -697,10 +698,6 @@ int store_import_begin(db *d, const struct store_import_opts *opts, store_import
         any = db_col_i64(im->q[Q_ANY_IDS], 0);
     db_reset(im->q[Q_ANY_IDS]);
     im->check_db_ids = any != 0;
-    if (rc >= 0 && im->writing) {
-        rc = db_exec(d, "SAVEPOINT gg_import", err);
-        im->savepoint = rc == 0;
-    }
     if (rc < 0) {
         if (!err || !err->msg[0])
             gg_fail(err, rc, "", "import: %s", db_errmsg(d));
@@ -768,13 +765,6 @@ int store_import_finish(store_import *im, struct store_import_stats *st, gg_err 
         bad(im, 1, "header", "the file is empty; it needs a header row and one row per resident");
     if (im->progress)
         im->progress(im->progress_ctx, im->st.rows);
-    if (im->savepoint) {
-        im->savepoint = 0;
-        if (im->st.bad_rows && (rc = db_exec(im->d, "ROLLBACK TO SAVEPOINT gg_import", err)) != 0)
-            return rc;
-        if ((rc = db_exec(im->d, "RELEASE SAVEPOINT gg_import", err)) != 0)
-            return rc;
-    }
     *st = im->st;
     return 0;
 }

@@ -4,9 +4,8 @@
  * buildings and households as the rows name them, and inserts residents.
  *
  * All or nothing: the caller opens a write transaction (db_begin_write) and
- * commits it only when store_import_finish reports no bad row; the engine
- * itself writes under a savepoint and undoes its own writes when any row is
- * bad, so a refused file changes nothing even before the caller rolls back.
+ * commits it only when store_import_finish reports no bad row, and rolls it
+ * back otherwise: rows before the first bad one may have been written.
  * A dry run never writes, but checks everything a real run would, including
  * the database lookups (grid exists and is in scope, ID numbers not yet
  * registered).
