@@ -525,7 +525,7 @@ int cmd_demo(int argc, char **argv)
     }
     /* The whole city is one transaction: let its pages stay in memory
      * (a cache ceiling for this connection only; durability is unchanged). */
-    db_exec(c.d, "PRAGMA cache_size = -262144", NULL);
+    db_exec(c.d, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY", NULL);
     if ((rc = db_begin_write(c.d)) != 0) {
         fprintf(stderr, "gridgov demo: cannot start a transaction: %s\n", db_errmsg(c.d));
         goto fail;
