@@ -180,19 +180,6 @@ static int cases_get(http_req *r)
     return http_reply_json(r, 200, out);
 }
 
-static int flag_arg(http_req *r, const char *name, int *out)
-{
-    const char *v = http_arg_get(r, name);
-    *out = 0;
-    if (!v)
-        return 0;
-    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0)
-        *out = 1;
-    else if (strcmp(v, "0") != 0 && strcmp(v, "false") != 0)
-        return http_fail(r, GG_EINVAL, name, "%s must be 1 or 0", name);
-    return 0;
-}
-
 /* Unix seconds as China Standard Time "2026-03-02 09:00" for spreadsheets; "" for none. */
 static json_t *local_time(json_t *v)
 {
@@ -232,14 +219,8 @@ static int cases_list(http_req *r)
     int rc = http_require(r, "cases", ACT_READ);
     if (rc)
         return rc;
-    for (int i = 0; i < r->nargs; i++) {
-        int ok = 0;
-        for (size_t k = 0; k < GG_ARRAY_LEN(params); k++)
-            ok |= strcmp(r->args[i].name, params[k]) == 0;
-        if (!ok)
-            return http_fail(r, GG_EINVAL, r->args[i].name, "unknown query parameter %s",
-                             r->args[i].name);
-    }
+    if ((rc = http_args_only(r, params, GG_ARRAY_LEN(params))) != 0)
+        return rc;
     struct case_query q = {0};
     q.state = http_arg_get(r, "state");
     if (q.state && case_state_parse(q.state) == CASE_STATE_NONE)
@@ -263,7 +244,7 @@ static int cases_list(http_req *r)
     if (as && strcmp(as, "me") != 0)
         return http_fail(r, GG_EINVAL, "assignee", "assignee must be \"me\"");
     q.assignee_me = as != NULL;
-    if ((rc = flag_arg(r, "overdue", &q.overdue)) != 0)
+    if ((rc = http_arg_flag(r, "overdue", &q.overdue)) != 0)
         return rc;
     const char *sort = http_arg_get(r, "sort");
     if (sort && strcmp(sort, "recent") != 0 && strcmp(sort, "deadline") != 0)
@@ -315,14 +296,8 @@ static int cases_nearby(http_req *r)
     int rc = http_require(r, "cases", ACT_READ);
     if (rc)
         return rc;
-    for (int i = 0; i < r->nargs; i++) {
-        int ok = 0;
-        for (size_t k = 0; k < GG_ARRAY_LEN(params); k++)
-            ok |= strcmp(r->args[i].name, params[k]) == 0;
-        if (!ok)
-            return http_fail(r, GG_EINVAL, r->args[i].name, "unknown query parameter %s",
-                             r->args[i].name);
-    }
+    if ((rc = http_args_only(r, params, GG_ARRAY_LEN(params))) != 0)
+        return rc;
     const char *cat = http_arg_get(r, "category");
     if (!cat || !store_category_code_ok(cat))
         return http_fail(r, GG_EINVAL, "category", "category is required: a category code");

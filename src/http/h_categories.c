@@ -100,16 +100,11 @@ static int categories_list(http_req *r)
     int rc = http_require(r, "categories", ACT_READ);
     if (rc)
         return rc;
-    for (int i = 0; i < r->nargs; i++)
-        if (strcmp(r->args[i].name, "include_inactive") != 0)
-            return http_fail(r, GG_EINVAL, r->args[i].name, "unknown query parameter %s",
-                             r->args[i].name);
-    const char *inc = http_arg_get(r, "include_inactive");
-    int all = 0;
-    if (inc && strcmp(inc, "1") != 0 && strcmp(inc, "true") != 0 && strcmp(inc, "0") != 0 &&
-        strcmp(inc, "false") != 0)
-        return http_fail(r, GG_EINVAL, "include_inactive", "include_inactive must be 1 or 0");
-    all = inc && (strcmp(inc, "1") == 0 || strcmp(inc, "true") == 0);
+    static const char *const params[] = {"include_inactive"};
+    int all;
+    if ((rc = http_args_only(r, params, 1)) != 0 ||
+        (rc = http_arg_flag(r, "include_inactive", &all)) != 0)
+        return rc;
     json_t *rows;
     if ((rc = store_category_list(r->db, all, &rows)) != 0)
         return http_fail(r, rc, "", "cannot list the categories");

@@ -41,17 +41,15 @@ static int csv_content_type(const char *ct)
     return 0;
 }
 
-static int flag_arg(http_req *r, const char *name, int *v)
+/* dry_run as a flag; a bare "?dry_run" counts as set. */
+static int dry_run_arg(http_req *r, int *v)
 {
-    const char *s = http_arg_get(r, name);
-    *v = 0;
-    if (!s || strcmp(s, "0") == 0 || strcmp(s, "false") == 0)
-        return 0;
-    if (strcmp(s, "1") == 0 || strcmp(s, "true") == 0 || strcmp(s, "") == 0) {
+    const char *s = http_arg_get(r, "dry_run");
+    if (s && !*s) {
         *v = 1;
         return 0;
     }
-    return http_fail(r, GG_EINVAL, name, "%s must be 1 or 0", name);
+    return http_arg_flag(r, "dry_run", v);
 }
 
 /* The 422 answer: which rows are bad and why. */
@@ -80,12 +78,10 @@ static int import_residents(http_req *r)
     int rc = http_require(r, "residents", ACT_IMPORT);
     if (rc)
         return rc;
-    for (int i = 0; i < r->nargs; i++)
-        if (strcmp(r->args[i].name, "dry_run") != 0 && strcmp(r->args[i].name, "place") != 0)
-            return http_fail(r, GG_EINVAL, r->args[i].name, "unknown query parameter %s",
-                             r->args[i].name);
+    static const char *const params[] = {"dry_run", "place"};
     int dry;
-    if ((rc = flag_arg(r, "dry_run", &dry)) != 0)
+    if ((rc = http_args_only(r, params, GG_ARRAY_LEN(params))) != 0 ||
+        (rc = dry_run_arg(r, &dry)) != 0)
         return rc;
     const char *scope = r->user.place;
     const char *place = http_arg_get(r, "place");

@@ -31,11 +31,10 @@ static const struct res_def *resource_of(http_req *r)
 static int reveal_flags(http_req *r, const struct res_def *def, int *rid, int *rphone)
 {
     *rid = *rphone = 0;
-    const char *rv = http_arg_get(r, "reveal");
-    if (!rv || strcmp(rv, "0") == 0 || strcmp(rv, "false") == 0)
-        return 0;
-    if (strcmp(rv, "1") != 0 && strcmp(rv, "true") != 0)
-        return http_fail(r, GG_EINVAL, "reveal", "reveal must be 1 or 0");
+    int reveal;
+    int rc = http_arg_flag(r, "reveal", &reveal);
+    if (rc || !reveal)
+        return rc;
     *rid = authz_allowed(r->role, def->name, ACT_REVEAL_ID);
     *rphone = authz_allowed(r->role, def->name, ACT_REVEAL_PHONE);
     if (!*rid && !*rphone)

@@ -118,6 +118,12 @@ char *http_error_body(int code, const gg_err *err);
 /* Query argument by name, or NULL. */
 const char *http_arg_get(const http_req *r, const char *name);
 
+/* Refuse any query parameter not in names[0..n): 0, or GG_EINVAL naming it. */
+int http_args_only(http_req *r, const char *const *names, size_t n);
+
+/* A 1/0 (or true/false) query flag into *out (0 when absent); GG_EINVAL naming it otherwise. */
+int http_arg_flag(http_req *r, const char *name, int *out);
+
 /* Header value by name (case-insensitive), or NULL. */
 const char *http_header(const http_req *r, const char *name);
 

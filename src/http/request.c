@@ -24,6 +24,32 @@ const char *http_arg_get(const http_req *r, const char *name)
     return NULL;
 }
 
+int http_args_only(http_req *r, const char *const *names, size_t n)
+{
+    for (int i = 0; i < r->nargs; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(r->args[i].name, names[k]) != 0)
+            k++;
+        if (k == n)
+            return http_fail(r, GG_EINVAL, r->args[i].name, "unknown query parameter %s",
+                             r->args[i].name);
+    }
+    return 0;
+}
+
+int http_arg_flag(http_req *r, const char *name, int *out)
+{
+    const char *v = http_arg_get(r, name);
+    *out = 0;
+    if (!v || strcmp(v, "0") == 0 || strcmp(v, "false") == 0)
+        return 0;
+    if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0) {
+        *out = 1;
+        return 0;
+    }
+    return http_fail(r, GG_EINVAL, name, "%s must be 1 or 0", name);
+}
+
 const char *http_header(const http_req *r, const char *name)
 {
     const char *v = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
