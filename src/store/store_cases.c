@@ -973,6 +973,20 @@ int store_case_create(db *d, const struct case_actor *a, const struct case_new *
     " JOIN categories k ON k.code = c.category LEFT JOIN staff s ON s.id = c.assignee_staff_id"
 
 /* API shape of a stored case row: booleans, labels and the time left. */
+struct decorate_ctx {
+    workcal *cal;
+    int64_t now;
+};
+
+static void case_decorate(json_t *o, const workcal *cal, int64_t now);
+
+/* store_collect_page's per-row hook for case lists. */
+static void decorate_row(json_t *o, const void *ctx)
+{
+    const struct decorate_ctx *c = ctx;
+    case_decorate(o, c->cal, c->now);
+}
+
 static void case_decorate(json_t *o, const workcal *cal, int64_t now)
 {
     static const char *const bools[] = {"private", "overdue"};
@@ -1237,30 +1251,13 @@ int store_case_list(db *d, const struct case_actor *a, const struct case_query *
     if (rc)
         return rc;
     binds_apply(s, &b);
-    json_t *arr = json_array();
-    workcal *cal = calendar_for(now);
-    *next = 0;
-    while ((rc = db_step(s)) == DB_ROW) {
-        if ((int)json_array_size(arr) == limit) {
-            if (q->sort == CASE_SORT_DEADLINE)
-                *next = (q->after > 0 ? q->after : 0) + limit;
-            else
-                *next = json_integer_value(
-                    json_object_get(json_array_get(arr, json_array_size(arr) - 1), "id"));
-            break;
-        }
-        json_t *o = store_row_json(s);
-        case_decorate(o, cal, now);
-        json_array_append_new(arr, o);
-    }
-    workcal_free(cal);
-    db_finalize(s);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return 0;
+    struct decorate_ctx ctx = {calendar_for(now), now};
+    rc = store_collect_page(s, db_step(s), limit, decorate_row, &ctx, out, next);
+    workcal_free(ctx.cal);
+    /* The deadline order pages by offset, not by id. */
+    if (rc == 0 && *next && q->sort == CASE_SORT_DEADLINE)
+        *next = (q->after > 0 ? q->after : 0) + limit;
+    return rc;
 }
 
 struct near {
