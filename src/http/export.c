@@ -153,7 +153,3 @@ int http_reply_table(http_req *r, const char *format, const char *filename, json
     r->content_type = type;
     return 0;
 }
-
-const struct http_route http_routes_export[] = {
-    {NULL, NULL, NULL, 0},
-};

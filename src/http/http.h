@@ -159,7 +159,6 @@ extern const struct http_route http_routes_cases[];
 extern const struct http_route http_routes_categories[];
 extern const struct http_route http_routes_registry[];
 extern const struct http_route http_routes_users[];
-extern const struct http_route http_routes_export[];
 extern const struct http_route http_routes_import[];
 extern const struct http_route http_routes_static[];
 

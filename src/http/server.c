@@ -42,9 +42,9 @@ typedef struct conn_ctx {
 static const struct http_route *const *route_tables(void)
 {
     static const struct http_route *tables[] = {
-        http_routes_session, http_routes_places,     http_routes_users,
-        http_routes_export,  http_routes_import,     http_routes_cases,
-        http_routes_categories, http_routes_registry, http_routes_static, NULL,
+        http_routes_session,  http_routes_places, http_routes_users,
+        http_routes_import,   http_routes_cases,  http_routes_categories,
+        http_routes_registry, http_routes_static, NULL,
     };
     return tables;
 }
@@ -155,8 +155,8 @@ static int is_write(const char *m)
 static void body_hash(const http_req *r, char out[65])
 {
     unsigned char h[32];
-    crypto_generichash(h, sizeof(h), (const unsigned char *)(r->body ? r->body : ""),
-                       r->body_len, NULL, 0);
+    crypto_generichash(h, sizeof(h), (const unsigned char *)(r->body ? r->body : ""), r->body_len,
+                       NULL, 0);
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
@@ -170,7 +170,7 @@ static void set_error(http_req *r, int code)
 }
 
 /* Run the matched handler, inside a transaction for writes. */
-static void run_handler(struct http_server *srv, http_req *r, const struct http_route *rt)
+static void run_handler(http_req *r, const struct http_route *rt)
 {
     int write = is_write(r->method) && !(rt->flags & ROUTE_OWNTX);
     /* Read raw: http_header hides values over GG_MAX_HEADER_VALUE, and an
@@ -227,7 +227,6 @@ static void run_handler(struct http_server *srv, http_req *r, const struct http_
         if (rc != 0)
             set_error(r, rc);
     }
-    (void)srv;
 }
 
 static void process(struct http_server *srv, conn_ctx *c)
@@ -281,11 +280,12 @@ static void process(struct http_server *srv, conn_ctx *c)
      * the session lookup and the handler's queries together. */
     r->read_tx = !is_write(r->method) && db_begin(r->db) == 0;
     authenticate(r);
-    if (!(rt->flags & ROUTE_PUBLIC) && !(r->authed == 1 || (r->authed == 2 && (rt->flags & ROUTE_APIKEY)))) {
+    if (!(rt->flags & ROUTE_PUBLIC) &&
+        !(r->authed == 1 || (r->authed == 2 && (rt->flags & ROUTE_APIKEY)))) {
         gg_fail(&r->err, GG_EAUTH, "", "log in first: send Authorization: Bearer <token>");
         set_error(r, GG_EAUTH);
     } else {
-        run_handler(srv, r, rt);
+        run_handler(r, rt);
     }
     if (r->read_tx)
         db_commit(r->db);
@@ -299,8 +299,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, http_req *r)
         r->resp = xstrdup("");
         r->resp_len = 0;
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(
-        r->resp_len, r->resp, &free);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp, &free);
     r->resp = NULL; /* owned by the response now */
     if (r->content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
@@ -318,8 +318,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, http_req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     struct http_server *srv = cls;
@@ -334,8 +334,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* CSV imports are files, not JSON: they get the larger cap. */
         size_t cap = strncmp(url, "/api/v1/import/", 15) == 0 ? GG_MAX_IMPORT : GG_MAX_BODY;
         gg_buf_init(&c->body, cap);
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         int64_t len;
         if (cl && gg_parse_i64(cl, 0, INT64_MAX, &len) == 0 && len > (int64_t)cap)
             c->too_big = 1;
@@ -375,8 +375,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         char ip[64] = "-";
         if (ci && ci->client_addr)
             http_format_addr(ci->client_addr, ip, sizeof(ip));
-        fprintf(stderr, "%s %s \"%s %s\" %d %.1fms user=%s%s\n", at, ip, c->req.method,
-                c->req.url, c->req.status, ms, c->req.authed == 1 ? c->req.user.login : "-",
+        fprintf(stderr, "%s %s \"%s %s\" %d %.1fms user=%s%s\n", at, ip, c->req.method, c->req.url,
+                c->req.status, ms, c->req.authed == 1 ? c->req.user.login : "-",
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     }
     free(c->req.resp);
@@ -419,18 +419,16 @@ int http_start(const struct http_config *cfg, struct http_server **out, gg_err *
         flags |= MHD_USE_EPOLL;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-                              MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-                              MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    s->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!s->mhd) {
         db_pool_close(s->pool);
         free(s);
-        return gg_fail(err, GG_EIO, "listen", "cannot listen on %s:%d (in use?)",
-                       cfg->listen_host, cfg->port);
+        return gg_fail(err, GG_EIO, "listen", "cannot listen on %s:%d (in use?)", cfg->listen_host,
+                       cfg->port);
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : cfg->port;
