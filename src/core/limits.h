@@ -28,5 +28,9 @@
 #define GG_CSV_MAX_FIELD 4096           /* bytes in one CSV field */
 #define GG_CSV_MAX_ERRORS 1000          /* bad rows listed by a dry run */
 #define GG_CSV_MAX_COLS 32              /* fields in one CSV record; more is an error */
+#define GG_FORM_MAX_BODY (64u << 10)    /* application/x-www-form-urlencoded body, bytes */
+#define GG_FORM_MAX_FIELDS 64           /* parameters in one form body */
+#define GG_FORM_MAX_NAME 64             /* bytes of one decoded parameter name */
+#define GG_FORM_MAX_VALUE (32u << 10)   /* bytes of one decoded parameter value */
 
 #endif

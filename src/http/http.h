@@ -161,6 +161,7 @@ extern const struct http_route http_routes_registry[];
 extern const struct http_route http_routes_users[];
 extern const struct http_route http_routes_import[];
 extern const struct http_route http_routes_static[];
+extern const struct http_route http_routes_open311[];
 
 /*
  * Exports a JSON array of rows as CSV (with a UTF-8 BOM for Excel) or .xlsx

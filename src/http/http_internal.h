@@ -19,4 +19,15 @@ void http_format_addr(const struct sockaddr *sa, char *out, size_t n);
 struct db_pool *http_pool(struct http_server *s);
 const struct http_config *http_cfg(const struct http_server *s);
 
+/*
+ * Render v as an XML document (with its declaration) into out: an object
+ * becomes <name> with one child element per key, in order; an array <name>
+ * with one <item_name(name)> per element; a string escaped text (characters
+ * XML 1.0 cannot carry become U+FFFD); null an empty element; booleans
+ * "true"/"false"; numbers in decimal. root names the outer element.
+ * Returns 0 or GG_ETOOBIG when out's cap is reached.
+ */
+int http_xml_render(json_t *v, const char *root, const char *(*item_name)(const char *name),
+                    gg_buf *out);
+
 #endif

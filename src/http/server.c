@@ -44,7 +44,7 @@ static const struct http_route *const *route_tables(void)
     static const struct http_route *tables[] = {
         http_routes_session,  http_routes_places, http_routes_users,
         http_routes_import,   http_routes_cases,  http_routes_categories,
-        http_routes_registry, http_routes_static, NULL,
+        http_routes_open311,  http_routes_registry, http_routes_static, NULL,
     };
     return tables;
 }
@@ -202,7 +202,9 @@ static void run_handler(http_req *r, const struct http_route *rt)
             r->status = status;
             r->resp = stored;
             r->resp_len = strlen(stored);
-            r->content_type = "application/json; charset=utf-8";
+            /* Open311 answers in XML too; everything else stored is JSON */
+            r->content_type = stored[0] == '<' ? "application/xml; charset=utf-8"
+                                               : "application/json; charset=utf-8";
             return;
         }
         if (rc == GG_ECONFLICT) {

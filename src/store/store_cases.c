@@ -372,7 +372,7 @@ static int log_write(db *d, const struct case_actor *a, int64_t case_id, int64_t
     db_bind_i64(s, 1, case_id);
     db_bind_i64(s, 2, now);
     bind_opt(s, 3, sys ? 0 : a->user_id);
-    db_bind_text(s, 4, sys ? "system" : a->login);
+    db_bind_text(s, 4, sys && !(a->login && a->login[0]) ? "system" : a->login);
     db_bind_text(s, 5, sys ? "system" : role_name(a->role));
     db_bind_text(s, 6, action);
     db_bind_text(s, 7, case_state_name(from)); /* "" for CASE_STATE_NONE */
@@ -869,7 +869,8 @@ static int locate_household(db *d, int64_t hid, char grid[16], double *lat, doub
 int store_case_create(db *d, const struct case_actor *a, const struct case_new *n, int64_t now,
                       int64_t *id, gg_err *err)
 {
-    if (a->role != ROLE_RESIDENT && !role_triages(a->role))
+    int sys = a->role == CASE_ROLE_SYSTEM;
+    if (a->role != ROLE_RESIDENT && !role_triages(a->role) && !sys)
         return gg_fail(err, GG_EFORBIDDEN, "", "your role (%s) may not file cases",
                        role_name(a->role));
     struct category cat;
@@ -898,7 +899,7 @@ int store_case_create(db *d, const struct case_actor *a, const struct case_new *
                                "household %lld is not yours: report for your own household or "
                                "for a point on the map",
                                (long long)n->household_id);
-        } else if (rc || !place_in_scope(a->place, grid)) {
+        } else if (rc || (!sys && !place_in_scope(a->place, grid))) {
             return gg_fail(err, GG_ERULE, "household_id",
                            "household %lld does not exist in your area",
                            (long long)n->household_id);
@@ -913,7 +914,7 @@ int store_case_create(db *d, const struct case_actor *a, const struct case_new *
             return gg_fail(err, GG_ERULE, "lat", "no grid is near this point");
         if (rc)
             return gg_fail(err, rc, "", "cannot locate the point");
-        if (a->role != ROLE_RESIDENT && !place_in_scope(a->place, grid))
+        if (a->role != ROLE_RESIDENT && !sys && !place_in_scope(a->place, grid))
             return gg_fail(err, GG_ERULE, "lat", "the point lies in grid %s, outside your area",
                            grid);
     } else {
@@ -937,7 +938,7 @@ int store_case_create(db *d, const struct case_actor *a, const struct case_new *
     db_bind_text(s, 3, title);
     db_bind_text(s, 4, n->description ? n->description : "");
     db_bind_text(s, 5, addr);
-    db_bind_text(s, 6, a->role == ROLE_RESIDENT ? "resident" : "staff");
+    db_bind_text(s, 6, n->source ? n->source : a->role == ROLE_RESIDENT ? "resident" : "staff");
     bind_opt(s, 7, a->user_id);
     bind_opt(s, 8, n->household_id > 0 ? n->household_id : 0);
     db_bind_double(s, 9, lat);

@@ -103,6 +103,7 @@ struct case_new {
     int has_point;           /* ... or for this point (WGS-84 degrees) */
     double lat, lon;
     int is_private; /* asked to be private (a private category always is) */
+    const char *source; /* cases.source; NULL: "resident" or "staff" by the actor's role */
 };
 
 /*
@@ -115,6 +116,10 @@ struct case_new {
  * scope. A report filed by triage staff (admins, grid chiefs and workers)
  * is registered at once by them and dispatched automatically; a resident's
  * report waits in "reported" for a grid worker to register it.
+ *
+ * The system (CASE_ROLE_SYSTEM, e.g. an Open311 client; its login names it
+ * in the log) files for any household or point of the city, and its report
+ * waits in "reported" like a resident's.
  *
  * Returns 0; GG_EFORBIDDEN for a role that may not file; GG_ERULE with the
  * field (category, household_id, lat) for an unknown or inactive category,
