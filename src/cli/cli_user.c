@@ -95,13 +95,46 @@ int cmd_user(int argc, char **argv)
     return 0;
 }
 
+/* `gridgov apikey revoke --id N`: the key stops working at once. */
+static int apikey_revoke(const char *url, const char *ids)
+{
+    int64_t id;
+    if (!ids || gg_parse_i64(ids, 1, INT64_MAX, &id) != 0) {
+        fprintf(stderr, "gridgov: --id N (the id of the API key) is required\n");
+        return 2;
+    }
+    db *d;
+    int rc = open_db(url, &d);
+    if (rc)
+        return rc;
+    db_begin_write(d);
+    rc = store_apikey_revoke(d, id);
+    if (rc == 0)
+        rc = store_audit(d, 0, "cli", "revoke", "apikeys", ids, "", "");
+    if (rc == 0)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    db_close(d);
+    if (rc) {
+        fprintf(stderr, "gridgov: %s\n",
+                rc == GG_ENOTFOUND ? "no such API key" : "cannot revoke the API key");
+        return 1;
+    }
+    printf("API key %lld revoked\n", (long long)id);
+    return 0;
+}
+
 int cmd_apikey(int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "add") != 0) {
-        fprintf(stderr, "usage: gridgov apikey add --db URL --name NAME\n");
+    if (argc < 1 || (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "revoke") != 0)) {
+        fprintf(stderr, "usage: gridgov apikey add --db URL --name NAME\n"
+                        "       gridgov apikey revoke --db URL --id N\n");
         return 2;
     }
     const char *url = cli_opt(argc, argv, "--db", NULL);
+    if (strcmp(argv[0], "revoke") == 0)
+        return apikey_revoke(url, cli_opt(argc, argv, "--id", NULL));
     const char *name = cli_opt(argc, argv, "--name", NULL);
     if (!name || !*name) {
         fprintf(stderr, "gridgov: --name is required\n");

@@ -15,7 +15,7 @@ static const struct {
     {"demo", cmd_demo, "demo --db URL [--seed N]          fill Manzhouli with a synthetic city"},
     {"serve", cmd_serve, "serve --db URL [--listen H:P]     serve the API and UI"},
     {"user", cmd_user, "user add --db URL --login L --role R --place CODE   (password on stdin)"},
-    {"apikey", cmd_apikey, "apikey add --db URL --name NAME   print a new API key"},
+    {"apikey", cmd_apikey, "apikey add --db URL --name NAME | revoke --db URL --id N"},
     {"import", cmd_import, "import --db URL --kind K FILE [--dry-run]   import CSV"},
     {"export", cmd_export, "export --db URL --kind K --out FILE(.csv|.xlsx)   export a list"},
 };

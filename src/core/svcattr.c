@@ -339,6 +339,7 @@ int svcattr_check(const svcattr_set *s, const form *f, svcattr_report report, vo
 {
     struct checker c = {report, ctx, 0};
     json_t *ans = json_object();
+    json_t *tried = json_object(); /* codes answered, well or badly */
     /* every attribute[...] parameter must name a variable attribute of s */
     for (int i = 0; i < form_count(f); i++) {
         const char *name = form_name(f, i);
@@ -367,6 +368,7 @@ int svcattr_check(const svcattr_set *s, const form *f, svcattr_report report, vo
         const char *v = form_value(f, i);
         if (!*v)
             continue; /* an empty answer is no answer */
+        json_object_set_new(tried, shown, json_true());
         json_t *val = check_value(&c, a, shown, v);
         if (!val)
             continue;
@@ -399,9 +401,10 @@ int svcattr_check(const svcattr_set *s, const form *f, svcattr_report report, vo
     json_array_foreach (s->attrs, i, a) {
         const char *code = str(a, "code");
         if (variable(a) && json_is_true(json_object_get(a, "required")) &&
-            !json_object_get(ans, code))
+            !json_object_get(tried, code))
             problem(&c, code, "is required (%s)", str(a, "description"));
     }
+    json_decref(tried);
     if (c.problems) {
         json_decref(ans);
         return c.problems;

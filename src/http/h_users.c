@@ -4,6 +4,7 @@
  *   GET  /api/v1/users              users in the caller's area
  *   POST /api/v1/users {login, password, role, place, display_name}
  *   POST /api/v1/apikeys {name}     a new API key, shown once
+ *   DELETE /api/v1/apikeys/{id}     revoke an API key (it stops working at once)
  *   GET  /api/v1/audit              the audit log of the caller's area, newest first
  */
 #include <sodium.h>
@@ -122,6 +123,24 @@ static int apikeys_create(http_req *r)
     return http_reply_json(r, 201, out);
 }
 
+static int apikeys_revoke(http_req *r)
+{
+    int rc = http_require(r, "apikeys", ACT_UPDATE);
+    int64_t id;
+    if (rc)
+        return rc;
+    if (gg_parse_i64(r->params[0], 1, INT64_MAX, &id) != 0)
+        return http_fail(r, GG_ENOTFOUND, "id", "no API key %.32s", r->params[0]);
+    rc = store_apikey_revoke(r->db, id);
+    if (rc == GG_ENOTFOUND)
+        return http_fail(r, rc, "id", "no API key %lld", (long long)id);
+    if (rc == 0)
+        rc = http_audit(r, "revoke", "apikeys", r->params[0], "", "");
+    if (rc)
+        return http_fail(r, rc, "", "cannot revoke the API key");
+    return http_reply_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "revoked", 1));
+}
+
 static int audit_list(http_req *r)
 {
     int rc = http_require(r, "audit", ACT_READ);
@@ -152,6 +171,7 @@ const struct http_route http_routes_users[] = {
     {"GET", "/api/v1/users", users_list, 0},
     {"POST", "/api/v1/users", users_create, 0},
     {"POST", "/api/v1/apikeys", apikeys_create, 0},
+    {"DELETE", "/api/v1/apikeys/:id", apikeys_revoke, 0},
     {"GET", "/api/v1/audit", audit_list, 0},
     {NULL, NULL, NULL, 0},
 };

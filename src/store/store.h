@@ -144,6 +144,9 @@ int store_apikey_add(db *d, const char *name, int64_t *id, char key[68]);
 /* 0 if key is a live API key (writes its id), GG_EAUTH otherwise. */
 int store_apikey_check(db *d, const char *key, int64_t *id);
 
+/* Revoke API key id: it stops working at once. GG_ENOTFOUND if there is no such key. */
+int store_apikey_revoke(db *d, int64_t id);
+
 /* ---- audit log (store_audit.c) ---- */
 
 /* Append one audit entry. login may be NULL (system). */

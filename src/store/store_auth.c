@@ -250,3 +250,11 @@ int store_apikey_check(db *d, const char *key, int64_t *id)
         *id = v;
     return rc;
 }
+
+int store_apikey_revoke(db *d, int64_t id)
+{
+    int rc = db_run(d, "UPDATE api_keys SET revoked = 1 WHERE id = $1", NULL, "i", id);
+    if (rc < 0)
+        return rc;
+    return db_changes(d) ? 0 : GG_ENOTFOUND;
+}
