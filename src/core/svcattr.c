@@ -346,7 +346,7 @@ int svcattr_check(const svcattr_set *s, const form *f, svcattr_report report, vo
         if (strncmp(name, "attribute[", 10) != 0)
             continue;
         const char *code = name + 10, *close = strchr(code, ']');
-        size_t n = close ? (size_t)(close - code) : 0;
+        size_t n = close ? (size_t)(close - code) : strlen(code);
         int list = close && strcmp(close, "][]") == 0;
         char shown[SVCATTR_CODE_MAX + 1];
         snprintf(shown, sizeof(shown), "%.*s", (int)(n < SVCATTR_CODE_MAX ? n : SVCATTR_CODE_MAX),
