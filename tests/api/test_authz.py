@@ -187,6 +187,11 @@ def other_matrix(role):
     # API keys
     r = c.post("/api/v1/apikeys", {"name": "key of %s" % role})
     expect(r, may(role, "apikeys", "C"), "%s create API key" % role, 201)
+    kid = city.post("/api/v1/apikeys", {"name": "to revoke by %s" % role}).body["id"]
+    r = c.delete("/api/v1/apikeys/%d" % kid)
+    expect(r, may(role, "apikeys", "U"), "%s revoke API key" % role, 200)
+    t.eq(env.sql("SELECT revoked FROM api_keys WHERE id = ?", (kid,))[0][0],
+         1 if may(role, "apikeys", "U") else 0, "%s: the key is revoked iff allowed" % role)
     # grids and teams
     r = c.get("/api/v1/grids")
     expect(r, may(role, "grids", "R"), "%s list grids" % role, 200)
@@ -296,6 +301,7 @@ def scopes():
 
 ENDPOINTS = [("GET", "/api/v1/me"), ("DELETE", "/api/v1/session"), ("GET", "/api/v1/users"),
              ("POST", "/api/v1/users"), ("GET", "/api/v1/audit"), ("POST", "/api/v1/apikeys"),
+             ("DELETE", "/api/v1/apikeys/1"),
              ("GET", "/api/v1/grids"), ("POST", "/api/v1/grids"), ("GET", "/api/v1/grids/" + G1),
              ("GET", "/api/v1/teams"), ("GET", "/api/v1/places"), ("GET", "/api/v1/places/" + HUABU),
              ("GET", "/api/v1/places/%s/children" % HUABU)]
@@ -316,6 +322,15 @@ def unauthenticated():
     t.eq(after, before, "unauthenticated requests wrote nothing")
     r = anon.get("/healthz")
     t.status(r, 200, "healthz needs no login")
+    # Open311 reads are public (GeoReport v2); filing needs an API key, not a login
+    for path in ("discovery.json", "services.xml", "services/sanitation.json", "requests.json"):
+        t.status(anon.get("/open311/v2/" + path), 200, "Open311 %s needs no login" % path)
+    r = anon.post("/open311/v2/requests.json", b"service_code=sanitation&lat=49.59&long=117.43",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    t.status(r, 403, "Open311 filing without an API key")
+    r = anon.post("/open311/v2/requests.json", b"service_code=sanitation&lat=49.59&long=117.43",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"}, token=city.token)
+    t.status(r, 403, "Open311 filing with a session instead of an API key")
 
 
 def bad_tokens():
