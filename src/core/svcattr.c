@@ -58,9 +58,9 @@ static int check_entry(json_t *a, int i, json_t *all, gg_err *err)
 {
     if (!json_is_object(a))
         return gg_fail(err, GG_EINVAL, "attributes", "attribute %d is not an object", i + 1);
-    static const char *const known[] = {"code",      "datatype", "required", "description",
-                                        "datatype_description", "variable", "values",
-                                        "min",       "max",      "max_length"};
+    static const char *const known[] = {
+        "code",     "datatype", "required", "description", "datatype_description",
+        "variable", "values",   "min",      "max",         "max_length"};
     const char *key;
     json_t *v;
     json_object_foreach (a, key, v) {
@@ -82,16 +82,13 @@ static int check_entry(json_t *a, int i, json_t *all, gg_err *err)
         return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: unknown datatype", code);
     const char *desc = str(a, "description");
     if (!desc || !*desc)
-        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: description is required",
-                       code);
+        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: description is required", code);
     json_t *req = json_object_get(a, "required");
     if (req && !json_is_boolean(req))
-        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: required is a boolean",
-                       code);
+        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: required is a boolean", code);
     json_t *var = json_object_get(a, "variable");
     if (var && !json_is_boolean(var))
-        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: variable is a boolean",
-                       code);
+        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: variable is a boolean", code);
     v = json_object_get(a, "datatype_description");
     if (v && !json_is_string(v))
         return gg_fail(err, GG_EINVAL, "attributes",
@@ -100,8 +97,8 @@ static int check_entry(json_t *a, int i, json_t *all, gg_err *err)
     if (t == DT_SINGLE || t == DT_MULTI) {
         if (!json_is_array(vals) || json_array_size(vals) == 0 ||
             json_array_size(vals) > SVCATTR_VALUES_MAX)
-            return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: a list needs 1 to %d values",
-                           code, SVCATTR_VALUES_MAX);
+            return gg_fail(err, GG_EINVAL, "attributes",
+                           "attribute %s: a list needs 1 to %d values", code, SVCATTR_VALUES_MAX);
         size_t k;
         json_array_foreach (vals, k, v) {
             const char *vk = str(v, "key"), *vn = str(v, "name");
@@ -114,13 +111,12 @@ static int check_entry(json_t *a, int i, json_t *all, gg_err *err)
                                    "attribute %s: value key %s appears twice", code, vk);
         }
     } else if (vals) {
-        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: only lists have values",
-                       code);
+        return gg_fail(err, GG_EINVAL, "attributes", "attribute %s: only lists have values", code);
     }
     json_t *mn = json_object_get(a, "min"), *mx = json_object_get(a, "max");
-    if ((mn || mx) && (t != DT_NUMBER || (mn && !json_is_number(mn)) ||
-                       (mx && !json_is_number(mx)) ||
-                       (mn && mx && json_number_value(mn) > json_number_value(mx))))
+    if ((mn || mx) &&
+        (t != DT_NUMBER || (mn && !json_is_number(mn)) || (mx && !json_is_number(mx)) ||
+         (mn && mx && json_number_value(mn) > json_number_value(mx))))
         return gg_fail(err, GG_EINVAL, "attributes",
                        "attribute %s: min and max are numbers, min <= max, for numbers only", code);
     json_t *ml = json_object_get(a, "max_length");
@@ -185,17 +181,17 @@ json_t *svcattr_definition(const svcattr_set *s)
         const char *dd = str(a, "datatype_description");
         json_t *o = json_pack("{s:b, s:s, s:s, s:b, s:s, s:I, s:s}", "variable", variable(a),
                               "code", str(a, "code"), "datatype", str(a, "datatype"), "required",
-                              json_is_true(json_object_get(a, "required")),
-                              "datatype_description", dd ? dd : "", "order", (json_int_t)(i + 1),
-                              "description", str(a, "description"));
+                              json_is_true(json_object_get(a, "required")), "datatype_description",
+                              dd ? dd : "", "order", (json_int_t)(i + 1), "description",
+                              str(a, "description"));
         json_t *vals = json_object_get(a, "values");
         if (vals) {
             json_t *vs = json_array();
             size_t k;
             json_t *v;
             json_array_foreach (vals, k, v)
-                json_array_append_new(vs, json_pack("{s:s, s:s}", "key", str(v, "key"), "name",
-                                                    str(v, "name")));
+                json_array_append_new(
+                    vs, json_pack("{s:s, s:s}", "key", str(v, "key"), "name", str(v, "name")));
             json_object_set_new(o, "values", vs);
         }
         json_array_append_new(out, o);

@@ -65,8 +65,9 @@ struct o311 {
 static const char *item_name(const char *name)
 {
     static const char *const pairs[][2] = {
-        {"services", "service"},     {"service_requests", "request"}, {"errors", "error"},
-        {"attributes", "attribute"}, {"values", "value"},             {"endpoints", "endpoint"},
+        {"services", "service"}, {"service_requests", "request"},
+        {"errors", "error"},     {"attributes", "attribute"},
+        {"values", "value"},     {"endpoints", "endpoint"},
         {"formats", "format"},
     };
     for (size_t i = 0; i < GG_ARRAY_LEN(pairs); i++)
@@ -221,10 +222,10 @@ static int discovery(struct o311 *o)
     char base[300], url[340];
     base_url(o->r, base, sizeof(base));
     snprintf(url, sizeof(url), "%s/open311/v2", base);
-    json_t *endpoint = json_pack(
-        "{s:s, s:s, s:s, s:s, s:[s, s]}", "specification", "http://wiki.open311.org/GeoReport_v2",
-        "url", url, "changeset", OPEN311_CHANGESET, "type", "production", "formats", "text/xml",
-        "application/json");
+    json_t *endpoint = json_pack("{s:s, s:s, s:s, s:s, s:[s, s]}", "specification",
+                                 "http://wiki.open311.org/GeoReport_v2", "url", url, "changeset",
+                                 OPEN311_CHANGESET, "type", "production", "formats", "text/xml",
+                                 "application/json");
     json_t *d = json_pack("{s:s, s:s, s:s, s:[o]}", "changeset", OPEN311_CHANGESET, "contact",
                           "网格化服务管理中心 (gridgov)", "key_service",
                           "API key 由市级管理员发放 (gridgov apikey add)", "endpoints", endpoint);
@@ -279,8 +280,8 @@ static int services(struct o311 *o)
 /* The public service code, its row into *row; adds a 404 (or 500) and returns non-zero if none. */
 static int load_service(struct o311 *o, const char *code, json_t **row)
 {
-    int rc = store_category_code_ok(code) ? store_open311_service(o->r->db, code, row)
-                                          : GG_ENOTFOUND;
+    int rc =
+        store_category_code_ok(code) ? store_open311_service(o->r->db, code, row) : GG_ENOTFOUND;
     if (rc == GG_ENOTFOUND) {
         add_error(o, 404, "service_code: no service %.60s", code);
         return rc;
@@ -334,10 +335,12 @@ static json_t *request_json(json_t *row)
                      "status_notes", notes, "service_name", json_object_get(row, "category_name"),
                      "service_code", json_object_get(row, "category"), "description",
                      json_object_get(row, "description"), "agency_responsible",
-                     dept && *dept ? dept : team ? team : "", "requested_datetime",
-                     time_json(json_object_get(row, "reported_at")), "updated_datetime",
-                     time_json(json_object_get(row, "updated_at")), "expected_datetime",
-                     time_json(json_object_get(row, "deadline")), "address",
+                     dept && *dept ? dept
+                     : team        ? team
+                                   : "",
+                     "requested_datetime", time_json(json_object_get(row, "reported_at")),
+                     "updated_datetime", time_json(json_object_get(row, "updated_at")),
+                     "expected_datetime", time_json(json_object_get(row, "deadline")), "address",
                      json_object_get(row, "address"), "lat", json_object_get(row, "lat"), "long",
                      json_object_get(row, "lon"), "media_url", json_object_get(row, "media_url"));
 }
@@ -375,8 +378,8 @@ static int date_arg(struct o311 *o, const char *name, int64_t *out)
 
 static int requests_list(struct o311 *o)
 {
-    static const char *const names[] = {"service_request_id", "service_code", "start_date",
-                                        "end_date",           "status",       "page",
+    static const char *const names[] = {"service_request_id", "service_code",    "start_date",
+                                        "end_date",           "status",          "page",
                                         "page_size",          "jurisdiction_id", "api_key"};
     check_args(o, names, GG_ARRAY_LEN(names));
     check_jurisdiction(o, http_arg_get(o->r, "jurisdiction_id"));
@@ -594,7 +597,8 @@ static int coord_field(struct o311 *o, const form *f, const char *name, double l
 static int email_ok(const char *s)
 {
     const char *at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') || strlen(s) > OPEN311_EMAIL_MAX)
+    if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+        strlen(s) > OPEN311_EMAIL_MAX)
         return 0;
     for (const char *p = s; *p; p++)
         if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',')
@@ -647,10 +651,10 @@ static int reply_created(struct o311 *o, int64_t id, const char *token, const ch
 
 static int open311_create(http_req *r, struct o311 *o)
 {
-    static const char *const names[] = {
-        "api_key",    "jurisdiction_id", "service_code", "lat",       "long",
-        "address_string", "address_id",  "email",        "device_id", "account_id",
-        "first_name", "last_name",       "phone",        "description", "media_url"};
+    static const char *const names[] = {"api_key",   "jurisdiction_id", "service_code", "lat",
+                                        "long",      "address_string",  "address_id",   "email",
+                                        "device_id", "account_id",      "first_name",   "last_name",
+                                        "phone",     "description",     "media_url"};
     if (!form_type(r)) {
         add_error(o, 400, "the body must be application/x-www-form-urlencoded");
         return reply_errors(o);
@@ -701,10 +705,11 @@ static int open311_create(http_req *r, struct o311 *o)
     n.has_point = hlat == 1 && hlon == 1;
     n.lat = lat;
     n.lon = lon;
-    if (!n.has_point && !n.household_id && !addr && hlat == 0 && hlon == 0 &&
-        !(aid && *aid) && !form_get(f, "address_string"))
-        add_error(o, 400, "lat: a location is required: lat and long, address_string or "
-                          "address_id");
+    if (!n.has_point && !n.household_id && !addr && hlat == 0 && hlon == 0 && !(aid && *aid) &&
+        !form_get(f, "address_string"))
+        add_error(o, 400,
+                  "lat: a location is required: lat and long, address_string or "
+                  "address_id");
     n.address = addr;
     const char *text = text_field(o, f, "description", GG_MAX_STRING);
     const char *email = text_field(o, f, "email", 0);
@@ -720,7 +725,8 @@ static int open311_create(http_req *r, struct o311 *o)
         add_error(o, 400, "media_url: an http or https URL of at most %d bytes", OPEN311_URL_MAX);
     const char *device = text_field(o, f, "device_id", 0);
     const char *account = text_field(o, f, "account_id", 0);
-    if ((device && strlen(device) > OPEN311_ID_MAX) || (account && strlen(account) > OPEN311_ID_MAX))
+    if ((device && strlen(device) > OPEN311_ID_MAX) ||
+        (account && strlen(account) > OPEN311_ID_MAX))
         add_error(o, 400, "%s: at most %d bytes",
                   device && strlen(device) > OPEN311_ID_MAX ? "device_id" : "account_id",
                   OPEN311_ID_MAX);
@@ -773,7 +779,7 @@ static int open311_create(http_req *r, struct o311 *o)
     randombytes_buf(rnd, sizeof(rnd));
     sodium_bin2hex(token, sizeof(token), rnd, sizeof(rnd));
     char *ans = answers ? json_dumps(answers, JSON_COMPACT) : NULL;
-    struct open311_extra x = {r->apikey_id, token,  email,   first, last, phone,
+    struct open311_extra x = {r->apikey_id, token,   email, first, last, phone,
                               device,       account, media, addr,  ans};
     rc = store_open311_record(r->db, id, &x, now);
     free(ans);

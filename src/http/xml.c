@@ -52,8 +52,8 @@ static int put_text(gg_buf *out, const char *s)
     return rc;
 }
 
-static int render(json_t *v, const char *name, const char *(*item_name)(const char *),
-                  gg_buf *out, int depth)
+static int render(json_t *v, const char *name, const char *(*item_name)(const char *), gg_buf *out,
+                  int depth)
 {
     if (depth > 16)
         return GG_ETOOBIG;

@@ -79,16 +79,15 @@ int store_open311_requests(db *d, const struct open311_query *q, json_t **out)
 {
     gg_buf w;
     gg_buf_init(&w, 16384);
-    gg_buf_puts(&w,
-                "SELECT c.id, c.state, c.category, k.name AS category_name, c.description,"
-                " c.assignee_dept, COALESCE(g.name, '') AS team_name, c.reported_at,"
-                " c.updated_at, c.deadline, c.address, c.lat, c.lon,"
-                " COALESCE(o.media_url, '') AS media_url"
-                " FROM cases c JOIN categories k ON k.code = c.category"
-                " LEFT JOIN categories p ON p.code = k.parent"
-                " LEFT JOIN places g ON g.code = c.team_grid"
-                " LEFT JOIN open311_requests o ON o.case_id = c.id"
-                " WHERE c.private = 0 AND k.private = 0 AND COALESCE(p.private, 0) = 0");
+    gg_buf_puts(&w, "SELECT c.id, c.state, c.category, k.name AS category_name, c.description,"
+                    " c.assignee_dept, COALESCE(g.name, '') AS team_name, c.reported_at,"
+                    " c.updated_at, c.deadline, c.address, c.lat, c.lon,"
+                    " COALESCE(o.media_url, '') AS media_url"
+                    " FROM cases c JOIN categories k ON k.code = c.category"
+                    " LEFT JOIN categories p ON p.code = k.parent"
+                    " LEFT JOIN places g ON g.code = c.team_grid"
+                    " LEFT JOIN open311_requests o ON o.case_id = c.id"
+                    " WHERE c.private = 0 AND k.private = 0 AND COALESCE(p.private, 0) = 0");
     int n = 0;
     if (q->nids > 0) {
         gg_buf_puts(&w, " AND c.id IN (");
@@ -102,8 +101,7 @@ int store_open311_requests(db *d, const struct open311_query *q, json_t **out)
             gg_buf_printf(&w, " AND c.category = $%d", ++n);
         where_status(&w, q->status);
     }
-    gg_buf_printf(&w, " ORDER BY c.reported_at DESC, c.id DESC LIMIT $%d OFFSET $%d", n + 1,
-                  n + 2);
+    gg_buf_printf(&w, " ORDER BY c.reported_at DESC, c.id DESC LIMIT $%d OFFSET $%d", n + 1, n + 2);
     db_stmt *s;
     int rc = db_prepare(d, w.data, &s);
     gg_buf_free(&w);
@@ -135,8 +133,8 @@ int store_open311_record(db *d, int64_t case_id, const struct open311_extra *x, 
                         &s);
     if (rc)
         return rc;
-    const char *texts[] = {x->token,     x->email,      x->first_name, x->last_name,
-                           x->phone,     x->device_id,  x->account_id, x->media_url,
+    const char *texts[] = {x->token,          x->email,     x->first_name, x->last_name,
+                           x->phone,          x->device_id, x->account_id, x->media_url,
                            x->address_string, x->attributes};
     db_bind_i64(s, 1, case_id);
     db_bind_i64(s, 2, x->apikey_id);

@@ -36,7 +36,7 @@ struct open311_query {
     const char *category; /* exactly this category code, or NULL */
     int64_t start, end;   /* reported_at in [start, end], Unix seconds */
     enum open311_status status;
-    int64_t offset;       /* rows to skip (paging) */
+    int64_t offset; /* rows to skip (paging) */
     int limit;
 };
 

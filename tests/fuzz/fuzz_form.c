@@ -67,8 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const char *n = form_name(f, i), *v = form_value(f, i);
             size_t nl = strlen(n), vl = strlen(v);
             check(nl >= 1 && nl <= GG_FORM_MAX_NAME && vl <= GG_FORM_MAX_VALUE);
-            check(strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-[]") ==
-                  nl);
+            check(
+                strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-[]") ==
+                nl);
             check(gg_utf8_valid(v, vl));
             check(form_get(f, n) != NULL);
         }

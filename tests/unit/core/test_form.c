@@ -42,8 +42,9 @@ static void parse_bad(const char *s, size_t n, int want, const char *field)
 static void test_form_decodes(void **state)
 {
     (void)state;
-    form *f = parse_ok("service_code=utilities.heating_cold&description=%E6%9A%96%E6%B0%94+%E4%B8%8D"
-                       "%E7%83%AD&lat=49.59&attribute[kind][]=a&attribute[kind][]=b&empty=");
+    form *f =
+        parse_ok("service_code=utilities.heating_cold&description=%E6%9A%96%E6%B0%94+%E4%B8%8D"
+                 "%E7%83%AD&lat=49.59&attribute[kind][]=a&attribute[kind][]=b&empty=");
     assert_int_equal(form_count(f), 6);
     assert_string_equal(form_get(f, "service_code"), "utilities.heating_cold");
     assert_string_equal(form_get(f, "description"), "暖气 不热");
@@ -176,7 +177,8 @@ static void test_iso8601(void **state)
 }
 
 static const char *const DEF =
-    "[{\"code\":\"indoor_temp\",\"datatype\":\"number\",\"required\":true,\"description\":\"室内温度"
+    "[{\"code\":\"indoor_temp\",\"datatype\":\"number\",\"required\":true,\"description\":"
+    "\"室内温度"
     "\",\"min\":-30,\"max\":40},"
     "{\"code\":\"radiator\",\"datatype\":\"singlevaluelist\",\"description\":\"暖气片\","
     "\"values\":[{\"key\":\"all_cold\",\"name\":\"全部不热\"},{\"key\":\"top\",\"name\":\"上热下凉"
@@ -247,8 +249,9 @@ static void test_svcattr(void **state)
     assert_int_equal(json_array_size(json_object_get(ans, "kind")), 2);
     assert_string_equal(json_string_value(json_object_get(ans, "since")),
                         "2026-01-15T15:30:00+08:00");
-    assert_string_equal(sum, "室内温度：15.5；暖气片：上热下凉；种类：乙、甲；开始：2026-01-15T15:30:"
-                             "00+08:00；备注：好");
+    assert_string_equal(sum,
+                        "室内温度：15.5；暖气片：上热下凉；种类：乙、甲；开始：2026-01-15T15:30:"
+                        "00+08:00；备注：好");
     json_decref(ans);
     free(sum);
     assert_int_equal(check(s, "attribute[indoor_temp]=-30&attribute[kind]=a", &p, &ans, &sum), 0);
