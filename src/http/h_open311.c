@@ -19,21 +19,16 @@
  * key, 404 for an unknown service or request, else 400. Private cases and
  * private categories never appear; contact data sent with a request is
  * kept for staff and never shown here. docs/open311.md maps the states and
- * fields.
+ * fields. Filing is open311_post.c.
  */
-#include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "form.h"
 #include "http.h"
 #include "http_internal.h"
-#include "idnum.h"
 #include "iso8601.h"
-#include "limits.h"
+#include "open311.h"
 #include "store_cases.h"
 #include "store_meta.h"
 #include "store_open311.h"
@@ -44,21 +39,7 @@
 #define OPEN311_RANGE_MAX (90 * 86400)                /* start_date..end_date, seconds */
 #define OPEN311_PAGE_MAX 1000                         /* page_size, and the default */
 #define OPEN311_IDS_MAX 200                           /* ids in one service_request_id */
-#define OPEN311_ADDRESS_MAX 200                       /* code points of address_string */
-#define OPEN311_EMAIL_MAX 254                         /* bytes */
-#define OPEN311_URL_MAX 1000                          /* bytes of media_url */
-#define OPEN311_ID_MAX 64                             /* bytes of device_id, account_id */
-#define OPEN311_KEY_MAX 128                           /* bytes of an api_key */
 #define OPEN311_XML_MAX (64u << 20)                   /* bytes of one XML answer */
-
-/* One Open311 exchange: the request, its format and the errors found so far. */
-struct o311 {
-    http_req *r;
-    int xml;
-    char res[16];  /* "requests" */
-    char arg[160]; /* "123" of requests/123.json, "" if none */
-    json_t *errors;
-};
 
 /* ---- answers ---- */
 
@@ -77,7 +58,7 @@ static const char *item_name(const char *name)
 }
 
 /* Reply with v (taken) in the exchange's format; root names the XML document element. */
-static int reply(struct o311 *o, int status, json_t *v, const char *root)
+int open311_reply(struct o311 *o, int status, json_t *v, const char *root)
 {
     if (!o->xml)
         return http_reply_json(o->r, status, v);
@@ -93,11 +74,8 @@ static int reply(struct o311 *o, int status, json_t *v, const char *root)
     return rc;
 }
 
-static void add_error(struct o311 *o, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Record one problem of the request: code is 400, 403 or 404 (or 500). */
-static void add_error(struct o311 *o, int code, const char *fmt, ...)
+void open311_error(struct o311 *o, int code, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -114,7 +92,7 @@ static void add_error(struct o311 *o, int code, const char *fmt, ...)
 }
 
 /* Answer the errors found: 400 if any is a 400, else the first one's code (403, 404, 500). */
-static int reply_errors(struct o311 *o)
+int open311_reply_errors(struct o311 *o)
 {
     int status = 0;
     size_t i;
@@ -126,14 +104,14 @@ static int reply_errors(struct o311 *o)
     }
     json_t *errs = o->errors;
     o->errors = json_array();
-    return reply(o, status ? status : 400, errs, "errors");
+    return open311_reply(o, status ? status : 400, errs, "errors");
 }
 
 /* A failure of the server itself (the database), as an Open311 error. */
 static int internal(struct o311 *o, int rc, const char *what)
 {
-    add_error(o, 500, "cannot %s (%s)", what, gg_strerror(rc));
-    return reply_errors(o);
+    open311_error(o, 500, "cannot %s (%s)", what, gg_strerror(rc));
+    return open311_reply_errors(o);
 }
 
 /* ---- the path and the parameters ---- */
@@ -185,19 +163,19 @@ static void check_args(struct o311 *o, const char *const *names, size_t n)
         while (k < n && strcmp(o->r->args[i].name, names[k]) != 0)
             k++;
         if (k == n)
-            add_error(o, 400, "%.64s: unknown parameter", o->r->args[i].name);
+            open311_error(o, 400, "%.64s: unknown parameter", o->r->args[i].name);
     }
 }
 
 /* jurisdiction_id, when given, must be the division this database serves. */
-static void check_jurisdiction(struct o311 *o, const char *j)
+void open311_check_jurisdiction(struct o311 *o, const char *j)
 {
     if (!j)
         return;
     char div[32] = "";
     if (store_meta_get(o->r->db, "division", div, sizeof(div)) != 0 || strcmp(j, div) != 0)
-        add_error(o, 404, "jurisdiction_id: this endpoint serves only jurisdiction %s",
-                  div[0] ? div : "(none)");
+        open311_error(o, 404, "jurisdiction_id: this endpoint serves only jurisdiction %s",
+                      div[0] ? div : "(none)");
 }
 
 /* ---- discovery and services ---- */
@@ -229,7 +207,7 @@ static int discovery(struct o311 *o)
     json_t *d = json_pack("{s:s, s:s, s:s, s:[o]}", "changeset", OPEN311_CHANGESET, "contact",
                           "网格化服务管理中心 (gridgov)", "key_service",
                           "API key 由市级管理员发放 (gridgov apikey add)", "endpoints", endpoint);
-    return reply(o, 200, d, "discovery");
+    return open311_reply(o, 200, d, "discovery");
 }
 
 /* A stored service row as an Open311 service; NULL if its attributes are malformed. */
@@ -263,8 +241,8 @@ static int services(struct o311 *o)
     json_array_foreach (rows, i, row) {
         json_t *s = service_json(row, NULL);
         if (!s) {
-            add_error(o, 500, "the definition of service %s is malformed",
-                      json_string_value(json_object_get(row, "code")));
+            open311_error(o, 500, "the definition of service %s is malformed",
+                          json_string_value(json_object_get(row, "code")));
             continue;
         }
         json_array_append_new(out, s);
@@ -272,42 +250,42 @@ static int services(struct o311 *o)
     json_decref(rows);
     if (json_array_size(o->errors)) {
         json_decref(out);
-        return reply_errors(o);
+        return open311_reply_errors(o);
     }
-    return reply(o, 200, out, "services");
+    return open311_reply(o, 200, out, "services");
 }
 
 /* The public service code, its row into *row; adds a 404 (or 500) and returns non-zero if none. */
-static int load_service(struct o311 *o, const char *code, json_t **row)
+int open311_load_service(struct o311 *o, const char *code, json_t **row)
 {
     int rc =
         store_category_code_ok(code) ? store_open311_service(o->r->db, code, row) : GG_ENOTFOUND;
     if (rc == GG_ENOTFOUND) {
-        add_error(o, 404, "service_code: no service %.60s", code);
+        open311_error(o, 404, "service_code: no service %.60s", code);
         return rc;
     }
     if (rc)
-        add_error(o, 500, "cannot read service %.60s", code);
+        open311_error(o, 500, "cannot read service %.60s", code);
     return rc;
 }
 
 static int definition(struct o311 *o)
 {
     json_t *row;
-    if (load_service(o, o->arg, &row) != 0)
-        return reply_errors(o);
+    if (open311_load_service(o, o->arg, &row) != 0)
+        return open311_reply_errors(o);
     svcattr_set *attrs = NULL;
     json_t *s = service_json(row, &attrs);
     json_decref(row);
     if (!s) {
-        add_error(o, 500, "the definition of service %s is malformed", o->arg);
-        return reply_errors(o);
+        open311_error(o, 500, "the definition of service %s is malformed", o->arg);
+        return open311_reply_errors(o);
     }
     json_t *d = json_pack("{s:O, s:o}", "service_code", json_object_get(s, "service_code"),
                           "attributes", svcattr_definition(attrs));
     json_decref(s);
     svcattr_free(attrs);
-    return reply(o, 200, d, "service_definition");
+    return open311_reply(o, 200, d, "service_definition");
 }
 
 /* ---- reading requests ---- */
@@ -357,7 +335,7 @@ static int reply_requests(struct o311 *o, const struct open311_query *q)
     json_array_foreach (rows, i, row)
         json_array_append_new(out, request_json(row));
     json_decref(rows);
-    return reply(o, 200, out, "service_requests");
+    return open311_reply(o, 200, out, "service_requests");
 }
 
 /* A date parameter into *out; 0 if absent, 1 if given, -1 (error added) if malformed. */
@@ -367,10 +345,10 @@ static int date_arg(struct o311 *o, const char *name, int64_t *out)
     if (!v)
         return 0;
     if (iso8601_parse(v, out) != 0) {
-        add_error(o, 400,
-                  "%s: not an ISO-8601 date-time (e.g. 2026-03-02T09:00:00+08:00 or "
-                  "2026-03-02T01:00:00Z)",
-                  name);
+        open311_error(o, 400,
+                      "%s: not an ISO-8601 date-time (e.g. 2026-03-02T09:00:00+08:00 or "
+                      "2026-03-02T01:00:00Z)",
+                      name);
         return -1;
     }
     return 1;
@@ -382,7 +360,7 @@ static int requests_list(struct o311 *o)
                                         "end_date",           "status",          "page",
                                         "page_size",          "jurisdiction_id", "api_key"};
     check_args(o, names, GG_ARRAY_LEN(names));
-    check_jurisdiction(o, http_arg_get(o->r, "jurisdiction_id"));
+    open311_check_jurisdiction(o, http_arg_get(o->r, "jurisdiction_id"));
     struct open311_query q = {0};
     int64_t ids[OPEN311_IDS_MAX];
     const char *v = http_arg_get(o->r, "service_request_id");
@@ -400,16 +378,17 @@ static int requests_list(struct o311 *o)
                 n--;
             int64_t id;
             if (n == 0 || n >= sizeof(one)) {
-                add_error(o, 400, "service_request_id: a comma-separated list of request ids");
+                open311_error(o, 400, "service_request_id: a comma-separated list of request ids");
                 break;
             }
             memcpy(one, p, n);
             if (gg_parse_i64(one, 1, INT64_MAX, &id) != 0) {
-                add_error(o, 400, "service_request_id: %s is not a request id", one);
+                open311_error(o, 400, "service_request_id: %s is not a request id", one);
                 break;
             }
             if (q.nids == OPEN311_IDS_MAX) {
-                add_error(o, 400, "service_request_id: at most %d ids at once", OPEN311_IDS_MAX);
+                open311_error(o, 400, "service_request_id: at most %d ids at once",
+                              OPEN311_IDS_MAX);
                 break;
             }
             ids[q.nids++] = id;
@@ -421,7 +400,7 @@ static int requests_list(struct o311 *o)
     }
     q.category = http_arg_get(o->r, "service_code");
     json_t *row;
-    if (q.category && load_service(o, q.category, &row) == 0)
+    if (q.category && open311_load_service(o, q.category, &row) == 0)
         json_decref(row);
     int64_t now = gg_now(), start = 0, end = 0;
     int hs = date_arg(o, "start_date", &start), he = date_arg(o, "end_date", &end);
@@ -434,9 +413,9 @@ static int requests_list(struct o311 *o)
         } else if (!hs) {
             start = end - OPEN311_RANGE_MAX;
         } else if (end < start) {
-            add_error(o, 400, "end_date: before start_date");
+            open311_error(o, 400, "end_date: before start_date");
         } else if (end - start > OPEN311_RANGE_MAX) {
-            add_error(o, 400, "end_date: the range from start_date may span at most 90 days");
+            open311_error(o, 400, "end_date: the range from start_date may span at most 90 days");
         }
     }
     q.start = start;
@@ -461,17 +440,17 @@ static int requests_list(struct o311 *o)
             p = comma + 1;
         }
         if (bad)
-            add_error(o, 400, "status: open, closed or both (comma-separated)");
+            open311_error(o, 400, "status: open, closed or both (comma-separated)");
         q.status = open && !closed ? OPEN311_OPEN : closed && !open ? OPEN311_CLOSED : OPEN311_ANY;
     }
     int64_t page = 1, size = OPEN311_PAGE_MAX;
     if ((v = http_arg_get(o->r, "page")) != NULL && gg_parse_i64(v, 1, 1000000, &page) != 0)
-        add_error(o, 400, "page: an integer from 1");
+        open311_error(o, 400, "page: an integer from 1");
     if ((v = http_arg_get(o->r, "page_size")) != NULL &&
         gg_parse_i64(v, 1, OPEN311_PAGE_MAX, &size) != 0)
-        add_error(o, 400, "page_size: an integer from 1 to %d", OPEN311_PAGE_MAX);
+        open311_error(o, 400, "page_size: an integer from 1 to %d", OPEN311_PAGE_MAX);
     if (json_array_size(o->errors))
-        return reply_errors(o);
+        return open311_reply_errors(o);
     q.limit = (int)size;
     q.offset = (page - 1) * size;
     return reply_requests(o, &q);
@@ -481,12 +460,12 @@ static int requests_one(struct o311 *o)
 {
     static const char *const names[] = {"jurisdiction_id", "api_key"};
     check_args(o, names, GG_ARRAY_LEN(names));
-    check_jurisdiction(o, http_arg_get(o->r, "jurisdiction_id"));
+    open311_check_jurisdiction(o, http_arg_get(o->r, "jurisdiction_id"));
     int64_t id;
     if (gg_parse_i64(o->arg, 1, INT64_MAX, &id) != 0)
-        add_error(o, 404, "service_request_id: no request %.40s", o->arg);
+        open311_error(o, 404, "service_request_id: no request %.40s", o->arg);
     if (json_array_size(o->errors))
-        return reply_errors(o);
+        return open311_reply_errors(o);
     struct open311_query q = {.ids = &id, .nids = 1, .limit = 1};
     json_t *rows;
     int rc = store_open311_requests(o->r->db, &q, &rows);
@@ -495,8 +474,8 @@ static int requests_one(struct o311 *o)
     size_t n = json_array_size(rows);
     json_decref(rows);
     if (n == 0) {
-        add_error(o, 404, "service_request_id: no request %lld", (long long)id);
-        return reply_errors(o);
+        open311_error(o, 404, "service_request_id: no request %lld", (long long)id);
+        return open311_reply_errors(o);
     }
     return reply_requests(o, &q);
 }
@@ -515,304 +494,20 @@ static int tokens_one(struct o311 *o)
 {
     static const char *const names[] = {"jurisdiction_id", "api_key"};
     check_args(o, names, GG_ARRAY_LEN(names));
-    check_jurisdiction(o, http_arg_get(o->r, "jurisdiction_id"));
+    open311_check_jurisdiction(o, http_arg_get(o->r, "jurisdiction_id"));
     int64_t id = 0;
     int rc = token_ok(o->arg) ? store_open311_token(o->r->db, o->arg, &id) : GG_ENOTFOUND;
     if (rc == GG_ENOTFOUND)
-        add_error(o, 404, "token: no request has the token %.40s", o->arg);
+        open311_error(o, 404, "token: no request has the token %.40s", o->arg);
     else if (rc)
         return internal(o, rc, "read the token");
     if (json_array_size(o->errors))
-        return reply_errors(o);
+        return open311_reply_errors(o);
     char ids[24];
     snprintf(ids, sizeof(ids), "%lld", (long long)id);
-    return reply(o, 200, json_pack("[{s:s, s:s}]", "service_request_id", ids, "token", o->arg),
-                 "service_requests");
-}
-
-/* ---- filing a request ---- */
-
-/* The API key of the request: form field api_key, else the headers the server checked. */
-static int check_key(struct o311 *o, const form *f)
-{
-    http_req *r = o->r;
-    const char *key = form_get(f, "api_key");
-    if (key) {
-        int64_t id;
-        int rc = strncmp(key, "gk_", 3) == 0 && strlen(key) <= OPEN311_KEY_MAX
-                     ? store_apikey_check(r->db, key, &id)
-                     : GG_EAUTH;
-        if (rc == GG_EAUTH) {
-            add_error(o, 403, "api_key: invalid or revoked API key");
-            return -1;
-        }
-        if (rc) {
-            add_error(o, 500, "cannot check the API key");
-            return -1;
-        }
-        r->authed = 2;
-        r->apikey_id = id;
-        return 0;
-    }
-    if (r->authed == 2)
-        return 0;
-    const char *auth = http_header(r, "Authorization");
-    if ((auth && strncmp(auth, "Bearer gk_", 10) == 0) || http_header(r, "X-Api-Key"))
-        add_error(o, 403, "api_key: invalid or revoked API key");
-    else
-        add_error(o, 403, "api_key: an API key is required to file a request");
-    return -1;
-}
-
-/* Optional text field of at most max code points (0: any); NULL if absent or empty. */
-static const char *text_field(struct o311 *o, const form *f, const char *name, size_t max)
-{
-    const char *v = form_get(f, name);
-    if (!v || !*v)
-        return NULL;
-    if (max && gg_utf8_len(v) > max) {
-        add_error(o, 400, "%s: longer than %zu characters", name, max);
-        return NULL;
-    }
-    return v;
-}
-
-/* A coordinate in [-lim, lim]; 1 if given and good, 0 if absent, -1 (error added) if bad. */
-static int coord_field(struct o311 *o, const form *f, const char *name, double lim, double *out)
-{
-    const char *v = form_get(f, name);
-    if (!v || !*v)
-        return 0;
-    char *end;
-    double x = strtod(v, &end);
-    if (*end || end == v || !isfinite(x) || x < -lim || x > lim || strlen(v) > 32) {
-        add_error(o, 400, "%s: a decimal number of degrees from %g to %g (WGS-84)", name, -lim,
-                  lim);
-        return -1;
-    }
-    *out = x;
-    return 1;
-}
-
-static int email_ok(const char *s)
-{
-    const char *at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
-        strlen(s) > OPEN311_EMAIL_MAX)
-        return 0;
-    for (const char *p = s; *p; p++)
-        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"' || *p == ',')
-            return 0;
-    const char *last = strrchr(s, '.');
-    return last[1] != '\0' && at[1] != '.';
-}
-
-static int url_ok(const char *s)
-{
-    if (strlen(s) > OPEN311_URL_MAX ||
-        (strncasecmp(s, "http://", 7) != 0 && strncasecmp(s, "https://", 8) != 0))
-        return 0;
-    for (const char *p = s; *p; p++)
-        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == '"' || *p == '<' ||
-            *p == '>')
-            return 0;
-    return s[strlen(s) - 1] != '/' || strchr(s + 8, '/') != NULL;
-}
-
-/* svcattr's reporter: each bad answer is one 400 error. */
-static void attr_problem(void *ctx, const char *field, const char *msg)
-{
-    (void)field;
-    add_error(ctx, 400, "%s", msg);
-}
-
-/* The content type must be a form: "application/x-www-form-urlencoded[; charset=utf-8]". */
-static int form_type(http_req *r)
-{
-    static const char t[] = "application/x-www-form-urlencoded";
-    const char *ct = http_header(r, "Content-Type");
-    if (!ct || strncasecmp(ct, t, sizeof(t) - 1) != 0)
-        return 0;
-    char c = ct[sizeof(t) - 1];
-    return c == '\0' || c == ';' || c == ' ';
-}
-
-/* The filed case's answer: [{service_request_id, token, service_notice, account_id?}]. */
-static int reply_created(struct o311 *o, int64_t id, const char *token, const char *account)
-{
-    char ids[24];
-    snprintf(ids, sizeof(ids), "%lld", (long long)id);
-    json_t *one = json_pack("{s:s, s:s, s:s}", "service_request_id", ids, "token", token,
-                            "service_notice", "已上报，网格员核实立案后派遣处置");
-    if (account)
-        json_object_set_new(one, "account_id", json_string(account));
-    return reply(o, 201, json_pack("[o]", one), "service_requests");
-}
-
-static int open311_create(http_req *r, struct o311 *o)
-{
-    static const char *const names[] = {"api_key",   "jurisdiction_id", "service_code", "lat",
-                                        "long",      "address_string",  "address_id",   "email",
-                                        "device_id", "account_id",      "first_name",   "last_name",
-                                        "phone",     "description",     "media_url"};
-    if (!form_type(r)) {
-        add_error(o, 400, "the body must be application/x-www-form-urlencoded");
-        return reply_errors(o);
-    }
-    form *f = NULL;
-    gg_err e = {0};
-    int rc = form_parse(r->body ? r->body : "", r->body ? r->body_len : 0, &f, &e);
-    if (rc) {
-        add_error(o, rc == GG_ETOOBIG ? 413 : 400, "%s", e.msg);
-        return reply_errors(o);
-    }
-    json_t *row = NULL, *answers = NULL;
-    svcattr_set *attrs = NULL;
-    char *summary = NULL, *desc = NULL;
-    if (check_key(o, f) != 0)
-        goto done;
-    for (int i = 0; i < r->nargs; i++)
-        add_error(o, 400, "%.64s: send the parameters in the body, not in the URL",
-                  r->args[i].name);
-    for (int i = 0; i < form_count(f); i++) {
-        const char *n = form_name(f, i);
-        size_t k = 0;
-        while (k < GG_ARRAY_LEN(names) && strcmp(n, names[k]) != 0)
-            k++;
-        if (k == GG_ARRAY_LEN(names) && strncmp(n, "attribute[", 10) != 0)
-            add_error(o, 400, "%s: unknown parameter", n);
-    }
-    check_jurisdiction(o, form_get(f, "jurisdiction_id"));
-    const char *code = form_get(f, "service_code");
-    if (!code || !*code)
-        add_error(o, 400, "service_code: required");
-    else if (load_service(o, code, &row) == 0 &&
-             svcattr_parse(json_string_value(json_object_get(row, "attributes")), &attrs, &e) != 0)
-        add_error(o, 500, "the definition of service %s is malformed", code);
-    if (attrs)
-        svcattr_check(attrs, f, attr_problem, o, &answers, &summary);
-    struct case_new n = {.category = code, .source = "open311"};
-    double lat = 0, lon = 0;
-    int hlat = coord_field(o, f, "lat", 90, &lat), hlon = coord_field(o, f, "long", 180, &lon);
-    if ((hlat == 1) != (hlon == 1) && hlat >= 0 && hlon >= 0)
-        add_error(o, 400, "%s: lat and long go together", hlat == 1 ? "long" : "lat");
-    const char *addr = text_field(o, f, "address_string", OPEN311_ADDRESS_MAX);
-    const char *aid = form_get(f, "address_id");
-    if (aid && *aid && gg_parse_i64(aid, 1, INT64_MAX, &n.household_id) != 0)
-        add_error(o, 400, "address_id: the id of a registered household");
-    if (n.household_id && (hlat == 1 || hlon == 1))
-        add_error(o, 400, "address_id: give address_id or lat and long, not both");
-    n.has_point = hlat == 1 && hlon == 1;
-    n.lat = lat;
-    n.lon = lon;
-    if (!n.has_point && !n.household_id && !addr && hlat == 0 && hlon == 0 && !(aid && *aid) &&
-        !form_get(f, "address_string"))
-        add_error(o, 400,
-                  "lat: a location is required: lat and long, address_string or "
-                  "address_id");
-    n.address = addr;
-    const char *text = text_field(o, f, "description", GG_MAX_STRING);
-    const char *email = text_field(o, f, "email", 0);
-    if (email && !email_ok(email))
-        add_error(o, 400, "email: not an e-mail address");
-    const char *first = text_field(o, f, "first_name", GG_MAX_NAME);
-    const char *last = text_field(o, f, "last_name", GG_MAX_NAME);
-    const char *phone = text_field(o, f, "phone", 0);
-    if (phone && phone_check(phone, "phone", &e) != 0)
-        add_error(o, 400, "%s", e.msg);
-    const char *media = text_field(o, f, "media_url", 0);
-    if (media && !url_ok(media))
-        add_error(o, 400, "media_url: an http or https URL of at most %d bytes", OPEN311_URL_MAX);
-    const char *device = text_field(o, f, "device_id", 0);
-    const char *account = text_field(o, f, "account_id", 0);
-    if ((device && strlen(device) > OPEN311_ID_MAX) ||
-        (account && strlen(account) > OPEN311_ID_MAX))
-        add_error(o, 400, "%s: at most %d bytes",
-                  device && strlen(device) > OPEN311_ID_MAX ? "device_id" : "account_id",
-                  OPEN311_ID_MAX);
-    if (json_array_size(o->errors))
-        goto done;
-    if (!n.has_point && !n.household_id) {
-        rc = store_open311_geocode(r->db, addr, &n.lat, &n.lon);
-        if (rc == GG_ENOTFOUND) {
-            add_error(o, 400,
-                      "address_string: no building or estate of the registry matches this "
-                      "address; send lat and long or address_id");
-            goto done;
-        }
-        if (rc) {
-            add_error(o, 500, "cannot look up the address");
-            goto done;
-        }
-        n.has_point = 1;
-    }
-    /* the answers to the extra questions travel with the description */
-    if (summary && *summary) {
-        size_t len = (text ? strlen(text) : 0) + strlen(summary) + 4;
-        desc = xmalloc(len);
-        snprintf(desc, len, "%s%s%s", text ? text : "", text ? "\n" : "", summary);
-    }
-    n.description = desc ? desc : text;
-    char keyname[GG_MAX_NAME * 4 + 1] = "", login[sizeof(keyname) + 16];
-    store_open311_key_name(r->db, r->apikey_id, keyname, sizeof(keyname));
-    snprintf(login, sizeof(login), "open311:%s", keyname);
-    gg_utf8_cut(login);
-    struct case_actor a = {0, login, CASE_ROLE_SYSTEM, "", "", 0, 0};
-    int64_t id;
-    gg_err ce = {0};
-    int64_t now = gg_now();
-    if ((rc = store_case_create(r->db, &a, &n, now, &id, &ce)) != 0) {
-        if (rc == GG_ERULE && strcmp(ce.field, "household_id") == 0)
-            add_error(o, 400, "address_id: no household %lld in the registry",
-                      (long long)n.household_id);
-        else if (rc == GG_ERULE && strcmp(ce.field, "lat") == 0)
-            add_error(o, 400, "%s: no grid of the city lies near this place",
-                      addr && !form_get(f, "lat") ? "address_string" : "lat");
-        else if (rc == GG_ERULE && strcmp(ce.field, "category") == 0)
-            add_error(o, 404, "service_code: no service %s", code);
-        else
-            add_error(o, 500, "cannot file the request: %s", ce.msg);
-        goto done;
-    }
-    unsigned char rnd[OPEN311_TOKEN_LEN / 2];
-    char token[OPEN311_TOKEN_LEN + 1];
-    randombytes_buf(rnd, sizeof(rnd));
-    sodium_bin2hex(token, sizeof(token), rnd, sizeof(rnd));
-    char *ans = answers ? json_dumps(answers, JSON_COMPACT) : NULL;
-    struct open311_extra x = {r->apikey_id, token,   email, first, last, phone,
-                              device,       account, media, addr,  ans};
-    rc = store_open311_record(r->db, id, &x, now);
-    free(ans);
-    if (rc) {
-        add_error(o, 500, "cannot record the request");
-        goto done;
-    }
-    char ids[24], detail[128];
-    snprintf(ids, sizeof(ids), "%lld", (long long)id);
-    snprintf(detail, sizeof(detail), "{\"source\":\"open311\",\"apikey_id\":%lld}",
-             (long long)r->apikey_id);
-    json_t *c = NULL;
-    const char *place = "";
-    struct case_actor sys = {0, "system", CASE_ROLE_SYSTEM, "", "", 0, 0};
-    if (store_case_get(r->db, &sys, id, now, &c) == 0)
-        place = json_string_value(json_object_get(c, "place"));
-    rc = http_audit(r, "create", "cases", ids, place ? place : "", detail);
-    json_decref(c);
-    if (rc) {
-        add_error(o, 500, "cannot write the audit log");
-        goto done;
-    }
-    rc = reply_created(o, id, token, account);
-done:
-    if (json_array_size(o->errors))
-        rc = reply_errors(o);
-    json_decref(row);
-    json_decref(answers);
-    svcattr_free(attrs);
-    free(summary);
-    free(desc);
-    form_free(f);
-    return rc;
+    return open311_reply(o, 200,
+                         json_pack("[{s:s, s:s}]", "service_request_id", ids, "token", o->arg),
+                         "service_requests");
 }
 
 /* ---- dispatch ---- */
@@ -825,9 +520,9 @@ static int start(struct o311 *o, http_req *r)
     o->errors = json_array();
     int known;
     if (split_path(o, &known) != 0) {
-        add_error(o, 404, "no such resource: %.100s%s", r->url,
-                  known ? "" : " (the path ends in .json or .xml)");
-        reply_errors(o);
+        open311_error(o, 404, "no such resource: %.100s%s", r->url,
+                      known ? "" : " (the path ends in .json or .xml)");
+        open311_reply_errors(o);
         return -1;
     }
     return 0;
@@ -850,19 +545,21 @@ static int open311_get(http_req *r)
     if (strcmp(res, "discovery") == 0 && !has_arg) {
         static const char *const none[] = {"jurisdiction_id"};
         check_args(&o, none, 1);
-        rc = json_array_size(o.errors) ? reply_errors(&o) : discovery(&o);
+        rc = json_array_size(o.errors) ? open311_reply_errors(&o) : discovery(&o);
     } else if (strcmp(res, "services") == 0) {
         static const char *const names[] = {"jurisdiction_id"};
         check_args(&o, names, 1);
-        check_jurisdiction(&o, http_arg_get(r, "jurisdiction_id"));
-        rc = json_array_size(o.errors) ? reply_errors(&o) : has_arg ? definition(&o) : services(&o);
+        open311_check_jurisdiction(&o, http_arg_get(r, "jurisdiction_id"));
+        rc = json_array_size(o.errors) ? open311_reply_errors(&o)
+             : has_arg                 ? definition(&o)
+                                       : services(&o);
     } else if (strcmp(res, "requests") == 0) {
         rc = has_arg ? requests_one(&o) : requests_list(&o);
     } else if (strcmp(res, "tokens") == 0 && has_arg) {
         rc = tokens_one(&o);
     } else {
-        add_error(&o, 404, "no such resource: %.100s", r->url);
-        rc = reply_errors(&o);
+        open311_error(&o, 404, "no such resource: %.100s", r->url);
+        rc = open311_reply_errors(&o);
     }
     return finish(&o, rc);
 }
@@ -876,8 +573,8 @@ static int open311_post(http_req *r)
     if (strcmp(o.res, "requests") == 0 && !o.arg[0]) {
         rc = open311_create(r, &o);
     } else {
-        add_error(&o, 405, "POST is only for requests.json and requests.xml");
-        rc = reply_errors(&o);
+        open311_error(&o, 405, "POST is only for requests.json and requests.xml");
+        rc = open311_reply_errors(&o);
     }
     return finish(&o, rc);
 }
