@@ -28,5 +28,9 @@
 #define GG_CSV_MAX_FIELD 4096           /* bytes in one CSV field */
 #define GG_CSV_MAX_ERRORS 1000          /* bad rows listed by a dry run */
 #define GG_CSV_MAX_COLS 32              /* fields in one CSV record; more is an error */
+#define GG_MAX_PHOTO_BYTES (8u << 20)   /* one photo, bytes */
+#define GG_MAX_PHOTOS 9                 /* photos in one upload, and referenced by one action */
+#define GG_MAX_PHOTO_REQUEST (GG_MAX_PHOTOS * GG_MAX_PHOTO_BYTES + (64u << 10)) /* upload body */
+#define GG_PHOTO_GC_AGE (24 * 3600)     /* unreferenced uploads older than this may go, s */
 
 #endif

@@ -92,6 +92,12 @@ struct case_actor {
     int64_t resident_id;    /* linked resident row, 0 if none */
 };
 
+/*
+ * 0 if actor a may see case id (the rule above), GG_ENOTFOUND if not or if
+ * it does not exist. For records that borrow a case's visibility (photos).
+ */
+int store_case_visible(db *d, const struct case_actor *a, int64_t id);
+
 /* ---- filing ---- */
 
 struct case_new {
