@@ -443,3 +443,32 @@ def create(client, resource, body, what=None):
     if r.status != 201:
         raise RuntimeError("create %s %s: %s %s" % (resource, what or body, r.status, short(r.body)))
     return r.body
+
+
+class DemoEnv(Env):
+    """A temporary directory with the demo city of `gridgov demo` instead of a bare `init`
+    (users admin, xinghua, huabu, huabu_chief, huabu_worker, resident, auditor, heating;
+    password DEMO_PASSWORD)."""
+
+    def __init__(self, keep=False):  # noqa: D107 - replaces Env.__init__ on purpose
+        self.dir = tempfile.mkdtemp(prefix="gridgov-demo-")
+        self.db = os.path.join(self.dir, "gridgov.db")
+        self.servers = []
+        _ENVS.append(self)
+        self.keep = keep or os.environ.get("GRIDGOV_KEEP_TMP") == "1"
+        atexit.register(self.close)
+        out = self.cli("demo", "--db", self.db, "--data", DATA)
+        if out.returncode != 0:
+            raise RuntimeError("gridgov demo failed: %s" % out.stderr)
+
+    def write(self, query, args=()):
+        """Run one writing statement on the database file (tests' fixtures only)."""
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            con.execute(query, args)
+            con.commit()
+        finally:
+            con.close()
+
+
+DEMO_PASSWORD = "Manzhouli2026!"
