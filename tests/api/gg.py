@@ -32,7 +32,9 @@ import tempfile
 import threading
 import time
 import traceback
+import struct
 import urllib.parse
+import zlib
 from collections import namedtuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -472,3 +474,31 @@ class DemoEnv(Env):
 
 
 DEMO_PASSWORD = "Manzhouli2026!"
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def png(w=3, h=2, rgb=(255, 0, 0)):
+    """A w×h PNG of one colour (zlib and struct)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def multipart(parts, boundary=None):
+    """parts: (name, filename or None, content type or None, bytes); returns (body, Content-Type)."""
+    b = (boundary or "gg-" + os.urandom(8).hex()).encode()
+    out = b""
+    for name, filename, ctype, data in parts:
+        disp = 'Content-Disposition: form-data; name="%s"' % name
+        if filename:
+            disp += '; filename="%s"' % filename
+        out += b"--" + b + b"\r\n" + disp.encode() + b"\r\n"
+        if ctype:
+            out += ("Content-Type: %s\r\n" % ctype).encode()
+        out += b"\r\n" + data + b"\r\n"
+    return out + b"--" + b + b"--\r\n", "multipart/form-data; boundary=" + b.decode()

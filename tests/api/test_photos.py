@@ -21,7 +21,6 @@ import os
 import struct
 import subprocess
 import time
-import zlib
 
 import gg
 
@@ -32,15 +31,6 @@ YUNSHAN1 = "150781002001001"
 MAX_PHOTO = 8 << 20
 
 # ---------------------------------------------------------------- images
-
-
-def png(w=3, h=2, rgb=(255, 0, 0)):
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
-    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def jpeg(w=16, h=8):
@@ -78,27 +68,9 @@ def blake(data):
     return hashlib.blake2b(data, digest_size=32).hexdigest()
 
 
-# ---------------------------------------------------------------- multipart
-
-
-def multipart(parts, boundary=None):
-    """parts: (name, filename or None, content type or None, bytes); returns (body, Content-Type)."""
-    b = (boundary or "gg-" + os.urandom(8).hex()).encode()
-    out = b""
-    for name, filename, ctype, data in parts:
-        disp = 'Content-Disposition: form-data; name="%s"' % name
-        if filename:
-            disp += '; filename="%s"' % filename
-        out += b"--" + b + b"\r\n" + disp.encode() + b"\r\n"
-        if ctype:
-            out += ("Content-Type: %s\r\n" % ctype).encode()
-        out += b"\r\n" + data + b"\r\n"
-    return out + b"--" + b + b"--\r\n", "multipart/form-data; boundary=" + b.decode()
-
-
 def upload(client, files):
     """files: (filename, bytes) sent as parts named photo with Content-Type image/jpeg."""
-    body, ctype = multipart([("photo", fn, "image/jpeg", data) for fn, data in files])
+    body, ctype = gg.multipart([("photo", fn, "image/jpeg", data) for fn, data in files])
     return client.post("/api/v1/photos", body, headers={"Content-Type": ctype})
 
 
@@ -186,7 +158,7 @@ def act(client, cid, action, **kw):
 
 
 def test_upload_types():
-    files = [("墙面.jpg", jpeg(16, 8)), ("b.png", png(3, 2)), ("c.webp", WEBP_LOSSLESS),
+    files = [("墙面.jpg", jpeg(16, 8)), ("b.png", gg.png(3, 2)), ("c.webp", WEBP_LOSSLESS),
              ("d.webp", WEBP_LOSSY)]
     r = upload(res, files)
     t.status(r, 201, "upload a JPEG, a PNG and two WebPs")
@@ -212,7 +184,7 @@ def test_upload_types():
     r = upload(res2, [("big.jpg", big)])
     t.status(r, 201, "a photo of exactly 8 MiB")
     # a browser-like request: boundary with dashes, part Content-Type of the real type
-    body, ctype = multipart([("photo", "x.png", "image/png", png(4, 4))],
+    body, ctype = gg.multipart([("photo", "x.png", "image/png", gg.png(4, 4))],
                             boundary="----WebKitFormBoundary7MA4YWxkTrZu0gW")
     r = res.post("/api/v1/photos", body, headers={"Content-Type": ctype})
     t.status(r, 201, "a browser's multipart body")
@@ -228,28 +200,28 @@ def refused(client, body, ctype, status, field, what):
 
 def test_refusals():
     good = jpeg(24, 16)  # not uploaded by any other test
-    body, ct = multipart([("photo", "a.gif", "image/jpeg", GIF)])
+    body, ct = gg.multipart([("photo", "a.gif", "image/jpeg", GIF)])
     r = refused(res, body, ct, 422, "photo[0]", "a GIF")
     t.ok("image/gif" in r.body["error"]["message"], "the message says what it is",
          r.body["error"]["message"])
-    body, ct = multipart([("photo", "note.jpg", "image/jpeg", b"this is text, not a photo\n")])
+    body, ct = gg.multipart([("photo", "note.jpg", "image/jpeg", b"this is text, not a photo\n")])
     r = refused(res, body, ct, 422, "photo[0]", "a text file named .jpg")
     t.ok("text/plain" in r.body["error"]["message"] and "note.jpg" in r.body["error"]["message"],
          "the message names the file and its real type", r.body["error"]["message"])
-    body, ct = multipart([("photo", "ok.jpg", "image/jpeg", good),
+    body, ct = gg.multipart([("photo", "ok.jpg", "image/jpeg", good),
                           ("photo", "bad.gif", "image/gif", GIF)])
     refused(res, body, ct, 422, "photo[1]", "a JPEG and a GIF: the GIF named, the JPEG not kept")
     over = good + b"\x00" * (MAX_PHOTO + 1 - len(good))
-    body, ct = multipart([("photo", "ok.jpg", None, png(5, 5)), ("photo", "big.jpg", None, over)])
+    body, ct = gg.multipart([("photo", "ok.jpg", None, gg.png(5, 5)), ("photo", "big.jpg", None, over)])
     refused(res, body, ct, 413, "photo[1]", "one byte over 8 MiB")
-    body, ct = multipart([("photo", "%d.png" % i, "image/png", png(1, 1, (i, i, i)))
+    body, ct = gg.multipart([("photo", "%d.png" % i, "image/png", gg.png(1, 1, (i, i, i)))
                           for i in range(10)])
     refused(res, body, ct, 413, "photo", "ten files")
-    body, ct = multipart([("photo", "e.jpg", "image/jpeg", b"")])
+    body, ct = gg.multipart([("photo", "e.jpg", "image/jpeg", b"")])
     refused(res, body, ct, 422, "photo[0]", "an empty file")
-    body, ct = multipart([("file", "a.jpg", "image/jpeg", good)])
+    body, ct = gg.multipart([("file", "a.jpg", "image/jpeg", good)])
     refused(res, body, ct, 400, "photo[0]", "a part not named photo")
-    body, ct = multipart([("photo", "a.jpg", "image/jpeg", good)])
+    body, ct = gg.multipart([("photo", "a.jpg", "image/jpeg", good)])
     refused(res, body, "multipart/form-data", 400, "Content-Type", "no boundary")
     refused(res, body, "multipart/form-data; boundary=other", 400, "body", "the wrong boundary")
     refused(res, b'{"photo": "x"}', "application/json", 400, "Content-Type", "a JSON body")
@@ -282,7 +254,7 @@ def test_refusals():
 
 
 def test_dedup():
-    data = png(7, 7, (1, 2, 3))
+    data = gg.png(7, 7, (1, 2, 3))
     h = blake(data)
     hashes = must_upload(res, [("a.png", data), ("same.png", data)])
     t.eq(hashes, [h, h], "the same bytes twice in one request: the same hash twice")
@@ -298,9 +270,9 @@ def test_dedup():
 
 
 def test_cases_and_access():
-    report = [jpeg(32, 16), png(2, 2, (0, 0, 255))]
+    report = [jpeg(32, 16), gg.png(2, 2, (0, 0, 255))]
     hs = must_upload(res, [("r1.jpg", report[0]), ("r2.png", report[1])])
-    other = must_upload(res2, [("o.png", png(2, 3, (9, 9, 9)))])[0]
+    other = must_upload(res2, [("o.png", gg.png(2, 3, (9, 9, 9)))])[0]
     before = state()
     t.error(file_case(res, [other]), 422, "a case naming someone else's upload", field="photos[0]")
     t.error(file_case(res, [hs[0], hs[0]]), 422, "the same photo twice", field="photos[1]")
@@ -372,7 +344,7 @@ def test_cases_and_access():
     # reopen and handle again: result photos continue their positions
     t.status(act(res, cid, "reopen", note="还是不热"), 200, "the reporter reopens")
     t.status(act(worker, cid, "accept"), (200, 409), "accept again if needed")
-    again = must_upload(worker, [("again.png", png(6, 1))])
+    again = must_upload(worker, [("again.png", gg.png(6, 1))])
     r = act(worker, cid, "handle", result="更换了暖气片", photos=again)
     if r.status == 200:
         t.eq([p["position"] for p in r.body["photos"] if p["stage"] == "result"], [0, 1],
@@ -412,7 +384,7 @@ def gc(now=None):
 
 
 def test_gc():
-    lone = png(9, 9, (7, 7, 7))
+    lone = gg.png(9, 9, (7, 7, 7))
     h = must_upload(res2, [("lone.png", lone)])[0]
     stray = os.urandom(32).hex()
     sdir = os.path.join(PHOTO_DIR, stray[:2], stray[2:4])
