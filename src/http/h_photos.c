@@ -157,8 +157,9 @@ static int photos_upload(http_req *r)
         json_array_append_new(hashes, json_string(ph[i].hash));
     }
     if (rc == 0) {
-        char *detail = json_dumps(json_pack("{s:o}", "hashes", json_incref(hashes)),
-                                  JSON_COMPACT | JSON_SORT_KEYS);
+        json_t *d = json_pack("{s:O}", "hashes", hashes);
+        char *detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(d);
         rc = http_audit(r, "upload", "photos", ph[0].hash, r->user.place, detail);
         free(detail);
         if (rc)

@@ -169,7 +169,8 @@ int store_case_act(db *d, const struct case_actor *a, int64_t id, const struct c
  * Case id as JSON with its log ("log": [...] oldest first), the ids merged
  * into it ("duplicates"), the working minutes left before the deadline
  * ("time_left_minutes", negative when overdue, null when the clock does
- * not run) and the actions the actor may take now ("actions"). Residents
+ * not run), the actions the actor may take now ("actions") and its photos
+ * ("photos", store_photos_attach). Residents
  * get the log without staff logins. GG_ENOTFOUND if absent or not visible.
  * Caller owns *out.
  */
