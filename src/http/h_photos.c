@@ -126,9 +126,11 @@ static int photos_upload(http_req *r)
                   &r->err);
     if (rc == GG_ETOOBIG && strcmp(r->err.field, "body") == 0)
         return http_fail(r, rc, "photo", "at most %d photos in one upload", GG_MAX_PHOTOS);
-    if (rc == GG_ETOOBIG) /* one part too large: named by the parser as photo[i] */
-        return http_fail(r, rc, r->err.field, "%s is larger than %u bytes", r->err.field,
-                         GG_MAX_PHOTO_BYTES);
+    if (rc == GG_ETOOBIG) { /* one part too large: named by the parser as photo[i] */
+        char f[sizeof(r->err.field)];
+        gg_strlcpy(f, r->err.field, sizeof(f));
+        return http_fail(r, rc, f, "%s is larger than %u bytes", f, GG_MAX_PHOTO_BYTES);
+    }
     if (rc)
         return rc;
     struct photo ph[GG_MAX_PHOTOS];
