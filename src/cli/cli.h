@@ -15,6 +15,16 @@ int cmd_user(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_photos(int argc, char **argv);
+
+struct gg_err;
+
+/*
+ * The photo store's directory into out[n]: opt (--photos) if given, else
+ * "<database file>.photos"; created if missing and checked writable.
+ * GG_E code with err filled otherwise (a PostgreSQL URL needs --photos).
+ */
+int cli_photo_dir(const char *db_url, const char *opt, char *out, size_t n, struct gg_err *err);
 
 /*
  * Option lookup for "--name value" pairs: returns the value after the

@@ -15,7 +15,8 @@ int cmd_serve(int argc, char **argv)
     const char *listen = cli_opt(argc, argv, "--listen", "127.0.0.1:8080");
     const char *threads = cli_opt(argc, argv, "--threads", "8");
     if (!url) {
-        fprintf(stderr, "usage: gridgov serve --db URL [--listen HOST:PORT] [--threads N] [--web DIR]\n");
+        fprintf(stderr, "usage: gridgov serve --db URL [--listen HOST:PORT] [--threads N] [--web DIR]"
+                        " [--photos DIR]\n");
         return 2;
     }
     char host[64];
@@ -47,6 +48,12 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     db_close(d);
+    char photos[4096];
+    if (cli_photo_dir(url, cli_opt(argc, argv, "--photos", NULL), photos, sizeof(photos), &err) !=
+        0) {
+        fprintf(stderr, "gridgov: %s\n", err.msg);
+        return 1;
+    }
 
     sigset_t set;
     sigemptyset(&set);
@@ -62,6 +69,7 @@ int cmd_serve(int argc, char **argv)
         .threads = (int)nthreads,
         .web_root = cli_opt(argc, argv, "--web", NULL),
         .quiet = cli_flag(argc, argv, "--quiet"),
+        .photo_dir = photos,
     };
     struct http_server *srv;
     if (http_start(&cfg, &srv, &err) != 0) {

@@ -77,6 +77,8 @@ static const struct {
     /* cases: C files a report, U takes workflow actions (case_flow.c decides which) */
     {"cases",        {0, R | C | U | X, R | C | U | X, R | C | U | X, R | C | U | X, R | C | U, R | U, R | C | U, R | X}},
     {"categories",   {0, R | C | U, R, R, R, R, R, R, R | X}},
+    /* photos: C uploads; R is further limited to the uploader and who sees a linking case */
+    {"photos",       {0, R | C, R | C, R | C, R | C, R | C, R | C, R | C, R}},
 };
 
 int authz_allowed(enum role r, const char *resource, unsigned a)

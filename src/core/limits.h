@@ -32,5 +32,9 @@
 #define GG_FORM_MAX_FIELDS 64           /* parameters in one form body */
 #define GG_FORM_MAX_NAME 64             /* bytes of one decoded parameter name */
 #define GG_FORM_MAX_VALUE (32u << 10)   /* bytes of one decoded parameter value */
+#define GG_MAX_PHOTO_BYTES (8u << 20)   /* one photo, bytes */
+#define GG_MAX_PHOTOS 9                 /* photos in one upload, and referenced by one action */
+#define GG_MAX_PHOTO_REQUEST (GG_MAX_PHOTOS * GG_MAX_PHOTO_BYTES + (64u << 10)) /* upload body */
+#define GG_PHOTO_GC_AGE (24 * 3600)     /* unreferenced uploads older than this may go, s */
 
 #endif

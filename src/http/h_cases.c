@@ -2,7 +2,8 @@
  * h_cases.c — cases (事件/诉求) over HTTP:
  *
  *   POST /api/v1/cases                  file a report {category, title?, description?,
- *                                       address?, household_id | lat+lon, private?}
+ *                                       address?, household_id | lat+lon, private?,
+ *                                       photos?: [hash…] uploaded first (h_photos.c)}
  *   GET  /api/v1/cases                  visible cases, paged; filters state, category,
  *                                       place (or grid), assignee=me, overdue=1;
  *                                       sort=recent|deadline; ?format=csv|xlsx exports
@@ -25,8 +26,10 @@
 #include <time.h>
 
 #include "http.h"
+#include "http_internal.h"
 #include "limits.h"
 #include "store_cases.h"
+#include "store_photos.h"
 
 #define CASE_TITLE_MAX 100   /* code points */
 #define CASE_ADDRESS_MAX 200 /* code points */
@@ -43,6 +46,11 @@ static void actor_of(const http_req *r, struct case_actor *a)
     a->department = r->user.department;
     a->staff_id = r->user.staff_id;
     a->resident_id = r->user.resident_id;
+}
+
+void http_case_actor(const http_req *r, struct case_actor *a)
+{
+    actor_of(r, a);
 }
 
 /* The case id of the path; a malformed id is simply a case that does not exist. */
@@ -99,8 +107,8 @@ static int body_bool(http_req *r, json_t *b, const char *name, int *out)
 
 static int cases_create(http_req *r)
 {
-    static const char *const allowed[] = {"category",     "title", "description", "address",
-                                          "household_id", "lat",   "lon",         "private"};
+    static const char *const allowed[] = {"category", "title", "description", "address",
+                                          "household_id", "lat", "lon", "private", "photos"};
     int rc = http_require(r, "cases", ACT_CREATE);
     json_t *b;
     if (rc || (rc = http_body_json(r, &b)) != 0)
@@ -119,13 +127,16 @@ static int cases_create(http_req *r)
         }
     }
     struct case_new n = {0};
+    const char *photos[GG_MAX_PHOTOS];
+    int nphotos;
     json_t *lat = json_object_get(b, "lat"), *lon = json_object_get(b, "lon");
     if ((rc = body_text(r, b, "category", 0, &n.category)) != 0 ||
         (rc = body_text(r, b, "title", CASE_TITLE_MAX, &n.title)) != 0 ||
         (rc = body_text(r, b, "description", GG_MAX_STRING, &n.description)) != 0 ||
         (rc = body_text(r, b, "address", CASE_ADDRESS_MAX, &n.address)) != 0 ||
         (rc = body_int(r, b, "household_id", 1, INT64_MAX, &n.household_id)) != 0 ||
-        (rc = body_bool(r, b, "private", &n.is_private)) != 0)
+        (rc = body_bool(r, b, "private", &n.is_private)) != 0 ||
+        (rc = http_photo_hashes(r, b, photos, &nphotos)) != 0)
         goto done;
     if (!n.category || !store_category_code_ok(n.category)) {
         rc = http_fail(r, GG_EINVAL, "category", "category is required: a category code");
@@ -148,7 +159,9 @@ static int cases_create(http_req *r)
     struct case_actor a;
     actor_of(r, &a);
     int64_t id;
-    if ((rc = store_case_create(r->db, &a, &n, gg_now(), &id, &r->err)) != 0)
+    if ((rc = store_case_create(r->db, &a, &n, gg_now(), &id, &r->err)) != 0 ||
+        (rc = store_photos_link_case(r->db, id, "report", photos, nphotos, a.user_id, gg_now(),
+                                     &r->err)) != 0)
         goto done;
     json_t *out;
     if ((rc = store_case_get(r->db, &a, id, gg_now(), &out)) != 0) {
@@ -334,6 +347,7 @@ static const struct {
     {"rating", 1u << CASE_RATE},
     {"comment", 1u << CASE_RATE},
     {"result", 1u << CASE_HANDLE},
+    {"photos", 1u << CASE_HANDLE}, /* of the result */
     {"into", 1u << CASE_MERGE},
     {"special", 1u << CASE_VERIFY},
 };
@@ -399,8 +413,13 @@ static int cases_action(http_req *r)
     struct case_act x = {0};
     struct case_actor a;
     actor_of(r, &a);
+    const char *photos[GG_MAX_PHOTOS];
+    int nphotos;
     if ((rc = parse_action(r, b, &x)) == 0 &&
-        (rc = store_case_act(r->db, &a, id, &x, gg_now(), &r->err)) == 0) {
+        (rc = http_photo_hashes(r, b, photos, &nphotos)) == 0 &&
+        (rc = store_case_act(r->db, &a, id, &x, gg_now(), &r->err)) == 0 &&
+        (rc = store_photos_link_case(r->db, id, "result", photos, nphotos, a.user_id, gg_now(),
+                                     &r->err)) == 0) {
         json_t *out;
         rc = store_case_get(r->db, &a, id, gg_now(), &out);
         rc = rc ? http_fail(r, rc, "", "cannot read back the case") : http_reply_json(r, 200, out);

@@ -60,6 +60,11 @@ typedef struct http_req {
     const char *content_type;
     char disposition[160];    /* Content-Disposition, for downloads */
     char cookie[200];         /* Set-Cookie, if any */
+    const char *cache_control; /* NULL: no-store */
+    char etag[72];            /* ETag, if any */
+    int has_file;             /* send file_fd (file_size bytes) instead of resp; the */
+    int file_fd;              /* server closes it */
+    int64_t file_size;
 } http_req;
 
 typedef int (*http_handler)(http_req *r);
@@ -78,6 +83,7 @@ struct http_route {
     const char *pattern; /* "/api/v1/households/:id"; a trailing "*" matches the rest */
     http_handler fn;
     unsigned flags;
+    size_t max_body; /* request body cap, bytes; 0: GG_MAX_BODY */
 };
 
 struct http_config {
@@ -87,6 +93,7 @@ struct http_config {
     int threads;
     const char *web_root; /* directory of the UI's files, or NULL */
     int quiet;            /* no access log */
+    const char *photo_dir; /* the photo store (blobs.h), or NULL: no photos */
 };
 
 /* Start serving; returns once the server is listening. */
@@ -160,6 +167,7 @@ extern const struct http_route http_routes_categories[];
 extern const struct http_route http_routes_registry[];
 extern const struct http_route http_routes_users[];
 extern const struct http_route http_routes_import[];
+extern const struct http_route http_routes_photos[];
 extern const struct http_route http_routes_static[];
 extern const struct http_route http_routes_open311[];
 

@@ -17,6 +17,19 @@ int http_parse_addr(const char *host, int port, struct sockaddr_storage *addr);
 void http_format_addr(const struct sockaddr *sa, char *out, size_t n);
 
 struct db_pool *http_pool(struct http_server *s);
+
+struct case_actor;
+
+/* The caller as the actor of case functions (h_cases.c); strings borrowed from r. */
+void http_case_actor(const http_req *r, struct case_actor *a);
+
+/*
+ * The optional "photos" field of body b (h_photos.c): at most GG_MAX_PHOTOS
+ * photo hashes into hashes[] (borrowed from b), their number into *n (0 when
+ * absent). GG_EINVAL naming photos or photos[i] for a wrong shape, GG_ERULE
+ * for too many.
+ */
+int http_photo_hashes(http_req *r, json_t *b, const char **hashes, int *n);
 const struct http_config *http_cfg(const struct http_server *s);
 
 /*

@@ -42,11 +42,17 @@ typedef struct conn_ctx {
 static const struct http_route *const *route_tables(void)
 {
     static const struct http_route *tables[] = {
-        http_routes_session, http_routes_places,
-        http_routes_users,   http_routes_import,
-        http_routes_cases,   http_routes_categories,
-        http_routes_open311, http_routes_registry,
-        http_routes_static,  NULL,
+        http_routes_session,
+        http_routes_places,
+        http_routes_users,
+        http_routes_import,
+        http_routes_cases,
+        http_routes_categories,
+        http_routes_photos,
+        http_routes_open311,
+        http_routes_registry,
+        http_routes_static,
+        NULL,
     };
     return tables;
 }
@@ -108,6 +114,19 @@ static const struct http_route *route_find(http_req *r, char *scratch, size_t n,
             return NULL;
     }
     return NULL;
+}
+
+/* The body cap of the request's route: its own, or the import's, or GG_MAX_BODY. */
+static size_t body_cap(http_req *r)
+{
+    char scratch[256];
+    int method_ok;
+    const struct http_route *rt = route_find(r, scratch, sizeof(scratch), &method_ok);
+    memset(r->params, 0, sizeof(r->params)); /* they pointed into scratch */
+    if (rt && rt->max_body)
+        return rt->max_body;
+    /* CSV imports are files, not JSON: they get the larger cap. */
+    return strncmp(r->url, "/api/v1/import/", 15) == 0 ? GG_MAX_IMPORT : GG_MAX_BODY;
 }
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -303,9 +322,14 @@ static enum MHD_Result queue(struct MHD_Connection *conn, http_req *r)
         r->resp = xstrdup("");
         r->resp_len = 0;
     }
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp, &free);
-    r->resp = NULL; /* owned by the response now */
+    struct MHD_Response *resp;
+    if (r->has_file) {
+        resp = MHD_create_response_from_fd((uint64_t)r->file_size, r->file_fd);
+        r->has_file = 0; /* the response closes it */
+    } else {
+        resp = MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp, &free);
+        r->resp = NULL; /* owned by the response now */
+    }
     if (r->content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     if (r->disposition[0])
@@ -313,7 +337,10 @@ static enum MHD_Result queue(struct MHD_Connection *conn, http_req *r)
     if (r->cookie[0])
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            r->cache_control ? r->cache_control : "no-store");
+    if (r->etag[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
     if (r->status == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, POST, PATCH, PUT, DELETE");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -335,8 +362,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->req.url = url;
         c->req.conn = conn;
         c->req.srv = srv;
-        /* CSV imports are files, not JSON: they get the larger cap. */
-        size_t cap = strncmp(url, "/api/v1/import/", 15) == 0 ? GG_MAX_IMPORT : GG_MAX_BODY;
+        size_t cap = body_cap(&c->req);
         gg_buf_init(&c->body, cap);
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -384,6 +410,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
     }
     free(c->req.resp);
+    if (c->req.has_file)
+        close(c->req.file_fd);
     gg_buf_free(&c->body);
     free(c);
     *con_cls = NULL;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "place.h"
+#include "store_photos.h"
 #include "store_util.h"
 #include "workcal.h"
 
@@ -410,6 +411,17 @@ static int case_visible(const struct case_actor *a, const struct case_row *c)
         return place_in_scope(a->place, c->place) ||
                (a->staff_id > 0 && a->staff_id == c->assignee_staff_id);
     }
+}
+
+int store_case_visible(db *d, const struct case_actor *a, int64_t id)
+{
+    struct case_row c;
+    int rc = row_load(d, id, &c);
+    if (rc)
+        return rc;
+    rc = case_visible(a, &c) ? 0 : GG_ENOTFOUND;
+    row_free(&c);
+    return rc;
 }
 
 static int case_is_assignee(const struct case_actor *a, const struct case_row *c)
@@ -1107,6 +1119,8 @@ int store_case_get(db *d, const struct case_actor *a, int64_t id, int64_t now, j
     if (rc >= 0)
         db_finalize(s);
     json_object_set_new(o, "duplicates", dups);
+    if (rc >= 0)
+        rc = store_photos_attach(d, id, o);
     if (rc < 0) {
         json_decref(o);
         return rc;

@@ -92,6 +92,12 @@ struct case_actor {
     int64_t resident_id;    /* linked resident row, 0 if none */
 };
 
+/*
+ * 0 if actor a may see case id (the rule above), GG_ENOTFOUND if not or if
+ * it does not exist. For records that borrow a case's visibility (photos).
+ */
+int store_case_visible(db *d, const struct case_actor *a, int64_t id);
+
 /* ---- filing ---- */
 
 struct case_new {
@@ -168,7 +174,8 @@ int store_case_act(db *d, const struct case_actor *a, int64_t id, const struct c
  * Case id as JSON with its log ("log": [...] oldest first), the ids merged
  * into it ("duplicates"), the working minutes left before the deadline
  * ("time_left_minutes", negative when overdue, null when the clock does
- * not run) and the actions the actor may take now ("actions"). Residents
+ * not run), the actions the actor may take now ("actions") and its photos
+ * ("photos", store_photos_attach). Residents
  * get the log without staff logins. GG_ENOTFOUND if absent or not visible.
  * Caller owns *out.
  */

@@ -32,7 +32,9 @@ import tempfile
 import threading
 import time
 import traceback
+import struct
 import urllib.parse
+import zlib
 from collections import namedtuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -443,3 +445,60 @@ def create(client, resource, body, what=None):
     if r.status != 201:
         raise RuntimeError("create %s %s: %s %s" % (resource, what or body, r.status, short(r.body)))
     return r.body
+
+
+class DemoEnv(Env):
+    """A temporary directory with the demo city of `gridgov demo` instead of a bare `init`
+    (users admin, xinghua, huabu, huabu_chief, huabu_worker, resident, auditor, heating;
+    password DEMO_PASSWORD)."""
+
+    def __init__(self, keep=False):  # noqa: D107 - replaces Env.__init__ on purpose
+        self.dir = tempfile.mkdtemp(prefix="gridgov-demo-")
+        self.db = os.path.join(self.dir, "gridgov.db")
+        self.servers = []
+        _ENVS.append(self)
+        self.keep = keep or os.environ.get("GRIDGOV_KEEP_TMP") == "1"
+        atexit.register(self.close)
+        out = self.cli("demo", "--db", self.db, "--data", DATA)
+        if out.returncode != 0:
+            raise RuntimeError("gridgov demo failed: %s" % out.stderr)
+
+    def write(self, query, args=()):
+        """Run one writing statement on the database file (tests' fixtures only)."""
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            con.execute(query, args)
+            con.commit()
+        finally:
+            con.close()
+
+
+DEMO_PASSWORD = "Manzhouli2026!"
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def png(w=3, h=2, rgb=(255, 0, 0)):
+    """A w×h PNG of one colour (zlib and struct)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def multipart(parts, boundary=None):
+    """parts: (name, filename or None, content type or None, bytes); returns (body, Content-Type)."""
+    b = (boundary or "gg-" + os.urandom(8).hex()).encode()
+    out = b""
+    for name, filename, ctype, data in parts:
+        disp = 'Content-Disposition: form-data; name="%s"' % name
+        if filename:
+            disp += '; filename="%s"' % filename
+        out += b"--" + b + b"\r\n" + disp.encode() + b"\r\n"
+        if ctype:
+            out += ("Content-Type: %s\r\n" % ctype).encode()
+        out += b"\r\n" + data + b"\r\n"
+    return out + b"--" + b + b"--\r\n", "multipart/form-data; boundary=" + b.decode()

@@ -37,6 +37,7 @@ EXPECT = {
     "users":        ["RCU",   "RCU",    "RCU",    "",       "",     "",  "",      "R"],
     "audit":        ["RX",    "RX",     "RX",     "",       "",     "",  "",      "RX"],
     "apikeys":      ["RCU",   "",       "",       "",       "",     "",  "",      "R"],
+    "photos":       ["RC",    "RC",     "RC",     "RC",     "RC",   "RC", "RC",   "R"],
 }
 
 
@@ -210,6 +211,12 @@ def other_matrix(role):
     expect(r, may(role, "places", "R"), "%s read place" % role, 200)
     r = c.get("/api/v1/places/%s/children" % HUABU)
     expect(r, may(role, "places", "R"), "%s children of a place" % role, 200)
+    # photos: upload (reading is per photo: tests/api/test_photos.py)
+    body, ctype = gg.multipart([("photo", "p.png", "image/png", gg.png(1, 1, (n, n, n)))])
+    r = c.post("/api/v1/photos", body, headers={"Content-Type": ctype})
+    expect(r, may(role, "photos", "C"), "%s uploads a photo" % role, 201)
+    if r.status == 201:
+        t.status(c.get(r.body["items"][0]["url"]), 200, "%s reads its own upload" % role)
 
 
 def scopes():
@@ -304,7 +311,8 @@ ENDPOINTS = [("GET", "/api/v1/me"), ("DELETE", "/api/v1/session"), ("GET", "/api
              ("DELETE", "/api/v1/apikeys/1"),
              ("GET", "/api/v1/grids"), ("POST", "/api/v1/grids"), ("GET", "/api/v1/grids/" + G1),
              ("GET", "/api/v1/teams"), ("GET", "/api/v1/places"), ("GET", "/api/v1/places/" + HUABU),
-             ("GET", "/api/v1/places/%s/children" % HUABU)]
+             ("GET", "/api/v1/places/%s/children" % HUABU), ("POST", "/api/v1/photos"),
+             ("GET", "/api/v1/photos/" + "0" * 64)]
 for res in gg.REGISTRY:
     ENDPOINTS += [("GET", "/api/v1/" + res), ("POST", "/api/v1/" + res),
                   ("GET", "/api/v1/%s/%d" % (res, O[res]["id"])),

@@ -16,7 +16,7 @@ esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-build-fuzz}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
-targets=(fuzz_json_body fuzz_csv_row fuzz_idnum fuzz_form)
+targets=(fuzz_json_body fuzz_csv_row fuzz_idnum fuzz_form fuzz_multipart)
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
     CC=${CC:-clang} cmake -S "$root" -B "$build" -DGG_FUZZ=ON -DGG_WERROR=OFF \
@@ -35,6 +35,7 @@ for name in "${targets[@]}"; do
     fuzz_csv_row) dict=(-dict="$root/tests/fuzz/csv_row.dict") ;;
     fuzz_json_body) dict=(-dict="$root/tests/fuzz/json_body.dict") ;;
     fuzz_form) dict=(-dict="$root/tests/fuzz/form.dict") ;;
+    fuzz_multipart) dict=(-dict="$root/tests/fuzz/multipart.dict") ;;
     esac
     log="$work/log.txt"
     if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
