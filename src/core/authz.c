@@ -77,6 +77,8 @@ static const struct {
     /* cases: C files a report, U takes workflow actions (case_flow.c decides which) */
     {"cases",        {0, R | C | U | X, R | C | U | X, R | C | U | X, R | C | U | X, R | C | U, R | U, R | C | U, R | X}},
     {"categories",   {0, R | C | U, R, R, R, R, R, R, R | X}},
+    /* grid plans: C computes a preview, U applies one */
+    {"plans",        {0, R | C | U, R | C | U, R, 0, 0, 0, 0, R}},
 };
 
 int authz_allowed(enum role r, const char *resource, unsigned a)

@@ -712,6 +712,23 @@ int plan_load(db *d, int64_t id, json_t **out, gg_err *err)
     return 0;
 }
 
+int plan_load_geometry(db *d, json_t *plan)
+{
+    json_t *geo;
+    int rc = store_plan_geometries(d, json_integer_value(json_object_get(plan, "id")), &geo);
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(plan, "grids"), i, g)
+    {
+        json_t *x = json_object_get(geo, json_string_value(json_object_get(g, "code")));
+        json_object_set(g, "geometry", x ? x : json_null());
+    }
+    json_decref(geo);
+    return 0;
+}
+
 json_t *plan_geojson(const json_t *plan)
 {
     json_t *fs = json_array();

@@ -46,6 +46,9 @@ int plan_save(db *d, json_t *plan, int64_t user_id, int64_t *id, gg_err *err);
 /* A stored plan: its body with id, state, created/applied times. GG_ENOTFOUND. */
 int plan_load(db *d, int64_t id, json_t **out, gg_err *err);
 
+/* Put each grid's stored geometry back into a plan from plan_load. */
+int plan_load_geometry(db *d, json_t *plan);
+
 /* The grids of a plan as a GeoJSON FeatureCollection (RFC 7946). New reference. */
 json_t *plan_geojson(const json_t *plan);
 

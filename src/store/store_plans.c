@@ -216,6 +216,27 @@ int store_plan_get(db *d, int64_t id, json_t **out)
     return rc == DB_ROW ? 0 : rc == DB_DONE ? GG_ENOTFOUND : rc;
 }
 
+int store_plan_geometries(db *d, int64_t id, json_t **out)
+{
+    db_stmt *s;
+    int rc = db_run(d, "SELECT code, geometry FROM plan_grids WHERE plan_id = $1 ORDER BY code", &s,
+                    "i", id);
+    json_t *o = json_object();
+    while (rc == DB_ROW) {
+        const char *g = db_col_text(s, 1);
+        json_object_set_new(o, db_col_text(s, 0), g[0] ? parse_or_null(g) : json_null());
+        rc = db_step(s);
+    }
+    if (rc >= 0)
+        db_finalize(s);
+    if (rc < 0) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return 0;
+}
+
 int store_plan_list(db *d, const char *scope, int64_t before, int limit, json_t **out,
                     int64_t *next)
 {
@@ -349,10 +370,10 @@ int store_plan_apply_step(db *d, int64_t id, const char *step, int64_t user_id, 
         if (strcmp(steps[i].step, step) != 0)
             continue;
         for (int j = 0; j < 4 && steps[i].sql[j]; j++) {
-            /* only the "state" step's last statement takes the user */
-            int uses_user = strstr(steps[i].sql[j], "$3") != NULL;
-            int rc = uses_user ? db_run(d, steps[i].sql[j], NULL, "iii", id, now, user_id)
-                               : db_run(d, steps[i].sql[j], NULL, "ii", id, now);
+            /* bind as many of (id, now, user) as the statement numbers */
+            const char *sql = steps[i].sql[j];
+            const char *fmt = strstr(sql, "$3") ? "iii" : strstr(sql, "$2") ? "ii" : "i";
+            int rc = db_run(d, sql, NULL, fmt, id, now, user_id);
             if (rc < 0)
                 return rc;
         }

@@ -62,6 +62,9 @@ int store_plan_add_team(db *d, int64_t plan_id, const char *old_grid, const char
  */
 int store_plan_get(db *d, int64_t id, json_t **out);
 
+/* The geometry of each grid of plan id: a JSON object code → GeoJSON geometry (or null). */
+int store_plan_geometries(db *d, int64_t id, json_t **out);
+
 /* Plans whose scope lies in scope (newest first) without their bodies, a page. */
 int store_plan_list(db *d, const char *scope, int64_t before, int limit, json_t **out,
                     int64_t *next);
