@@ -124,7 +124,7 @@ int64_t plan_violation(int64_t households, int64_t residents, const struct plan_
  * and seeds are tried and the best plan kept. Writes part[n] with values in
  * [0, *k) (no empty part) and returns 0; the bounds may still be missed
  * (plan_eval says where and why). *metis_s, if not NULL, receives the time
- * spent inside METIS.
+ * spent inside METIS (CPU time of the calling thread).
  */
 int plan_partition(const plan_graph *g, const struct plan_bldg *b, const struct plan_params *pp,
                    int *part, int *k, double *metis_s, gg_err *err);
