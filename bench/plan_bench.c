@@ -17,7 +17,8 @@
 static double now_s(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time of this thread: steady on a shared machine */
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID,
+                  &ts); /* CPU time of this thread: steady on a shared machine */
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 

@@ -136,8 +136,7 @@ static void print_table(FILE *f, const json_t *plan)
     const json_t *sum = json_object_get(plan, "summary");
     size_t i, j;
     json_t *c, *g;
-    json_array_foreach(json_object_get(plan, "communities"), i, c)
-    {
+    json_array_foreach (json_object_get(plan, "communities"), i, c) {
         int replanned = json_is_true(json_object_get(c, "replanned"));
         const json_t *b = json_object_get(c, "before");
         const json_t *out = json_object_get(b, "out_of_standard");
@@ -151,7 +150,7 @@ static void print_table(FILE *f, const json_t *plan)
         if (ji(b, "buildings_without_grid"))
             fprintf(f, "; %lld buildings in no grid", ji(b, "buildings_without_grid"));
         fprintf(f, "\n");
-        json_array_foreach(out, j, g)
+        json_array_foreach (out, j, g)
             fprintf(f, "    %s %s  %s\n", json_string_value(json_object_get(g, "code")),
                     json_string_value(json_object_get(g, "name")),
                     json_string_value(json_object_get(g, "why")));
@@ -173,15 +172,16 @@ static void print_table(FILE *f, const json_t *plan)
         print_spread(f, "households", json_object_get(a, "households"));
         fprintf(f, ", ");
         print_spread(f, "residents", json_object_get(a, "residents"));
-        fprintf(f, "\n            compactness mean %.2f (min %.2f), estates split %lld (today %lld),"
-                   " within bounds %lld/%lld\n",
+        fprintf(f,
+                "\n            compactness mean %.2f (min %.2f), estates split %lld (today %lld),"
+                " within bounds %lld/%lld\n",
                 jn(json_object_get(a, "compactness"), "mean"),
                 jn(json_object_get(a, "compactness"), "min"), ji(a, "estates_split"),
                 ji(b, "estates_split"), ji(a, "within_bounds"), ji(a, "grids"));
         fprintf(f, "  %-15s  %-20s %6s %6s %5s %5s %7s  %-9s %-9s %s\n", "code", "name",
-                "households", "resid.", "bldgs", "est.", "compact", "need", "gap", "team from / why");
-        json_array_foreach(json_object_get(plan, "grids"), j, g)
-        {
+                "households", "resid.", "bldgs", "est.", "compact", "need", "gap",
+                "team from / why");
+        json_array_foreach (json_object_get(plan, "grids"), j, g) {
             if (strcmp(json_string_value(json_object_get(g, "community")),
                        json_string_value(json_object_get(c, "code"))) != 0)
                 continue;
@@ -189,15 +189,14 @@ static void print_table(FILE *f, const json_t *plan)
             fprintf(f, "  %-15s  %-20s %10lld %6lld %5lld %5lld %7.2f  ",
                     json_string_value(json_object_get(g, "code")),
                     json_string_value(json_object_get(g, "name")), ji(g, "households"),
-                    ji(g, "residents"), ji(g, "buildings"), ji(g, "estates"),
-                    jn(g, "compactness"));
+                    ji(g, "residents"), ji(g, "buildings"), ji(g, "estates"), jn(g, "compactness"));
             print_team(f, json_object_get(st, "need"));
             fprintf(f, "   ");
             print_team(f, json_object_get(st, "gap"));
             fprintf(f, "   ");
             size_t k;
             json_t *t;
-            json_array_foreach(json_object_get(g, "team_from"), k, t)
+            json_array_foreach (json_object_get(g, "team_from"), k, t)
                 fprintf(f, "%s%s", k ? "," : "", json_string_value(t));
             const char *why = json_string_value(json_object_get(g, "why"));
             if (why && *why)
@@ -205,28 +204,29 @@ static void print_table(FILE *f, const json_t *plan)
             fprintf(f, "\n");
         }
         const json_t *df = json_object_get(c, "diff");
-        fprintf(f, "  diff: %lld buildings (%lld households) change team; %lld open cases, %lld"
-                   " change hands\n",
+        fprintf(f,
+                "  diff: %lld buildings (%lld households) change team; %lld open cases, %lld"
+                " change hands\n",
                 ji(df, "buildings_moved"), ji(df, "households_moved"), ji(df, "open_cases"),
                 ji(df, "cases_changing_hands"));
         const json_t *sp = json_object_get(c, "split");
         if (json_is_true(json_object_get(sp, "proposed"))) {
             fprintf(f, "  split: over %lld households, proposed into %zu communities:\n",
                     ji(sp, "threshold"), json_array_size(json_object_get(sp, "groups")));
-            json_array_foreach(json_object_get(sp, "groups"), j, g)
-            {
+            json_array_foreach (json_object_get(sp, "groups"), j, g) {
                 fprintf(f, "    %lld households, %lld residents: grids", ji(g, "households"),
                         ji(g, "residents"));
                 size_t k;
                 json_t *t;
-                json_array_foreach(json_object_get(g, "grids"), k, t)
+                json_array_foreach (json_object_get(g, "grids"), k, t)
                     fprintf(f, " %s", json_string_value(t));
                 fprintf(f, "\n");
             }
         }
         const json_t *st = json_object_get(c, "staffing");
-        fprintf(f, "  staffing at %lld per 10,000: %lld full-time by ratio; teams (chief+full+part+"
-                   "volunteers) need ",
+        fprintf(f,
+                "  staffing at %lld per 10,000: %lld full-time by ratio; teams (chief+full+part+"
+                "volunteers) need ",
                 ji(st, "per_10k"), ji(st, "fulltime_by_ratio"));
         print_team(f, json_object_get(st, "need"));
         fprintf(f, ", today ");
@@ -247,20 +247,21 @@ static void print_check(FILE *f, const json_t *chk)
 {
     size_t i;
     json_t *g;
-    const json_t *go = json_object_get(chk, "grids_out"), *co = json_object_get(chk, "communities_out");
+    const json_t *go = json_object_get(chk, "grids_out"),
+                 *co = json_object_get(chk, "communities_out");
     fprintf(f, "grids out of standard: %zu of %lld\n", json_array_size(go), ji(chk, "grids"));
-    json_array_foreach(go, i, g)
+    json_array_foreach (go, i, g)
         fprintf(f, "  %s %-20s %5lld households %6lld residents  %s\n",
                 json_string_value(json_object_get(g, "code")),
                 json_string_value(json_object_get(g, "name")), ji(g, "households"),
                 ji(g, "residents"), json_string_value(json_object_get(g, "why")));
     fprintf(f, "communities out of standard: %zu of %lld\n", json_array_size(co),
             ji(chk, "communities"));
-    json_array_foreach(co, i, g)
+    json_array_foreach (co, i, g)
         fprintf(f, "  %s %-12s %3lld grids %6lld households  %s\n",
                 json_string_value(json_object_get(g, "code")),
-                json_string_value(json_object_get(g, "name")), ji(g, "grids"),
-                ji(g, "households"), json_string_value(json_object_get(g, "why")));
+                json_string_value(json_object_get(g, "name")), ji(g, "grids"), ji(g, "households"),
+                json_string_value(json_object_get(g, "why")));
 }
 
 static int write_json(FILE *f, const json_t *v)
@@ -306,15 +307,16 @@ static int apply_plan(db *d, int64_t id, FILE *f, const char *format)
     if (rc) {
         db_rollback(d);
         json_decref(res);
-        fprintf(stderr, "gridgov plan: plan %lld not applied, nothing changed: %s\n",
-                (long long)id, err.msg);
+        fprintf(stderr, "gridgov plan: plan %lld not applied, nothing changed: %s\n", (long long)id,
+                err.msg);
         return 1;
     }
     if (strcmp(format, "json") == 0) {
         write_json(f, res);
     } else {
-        fprintf(f, "plan %lld applied: %zu new grids, %zu retired, %lld buildings changed team, "
-                   "%lld open cases moved\n",
+        fprintf(f,
+                "plan %lld applied: %zu new grids, %zu retired, %lld buildings changed team, "
+                "%lld open cases moved\n",
                 (long long)id, json_array_size(json_object_get(res, "grids")),
                 json_array_size(json_object_get(res, "retired")), ji(res, "buildings_moved"),
                 ji(res, "open_cases_moved"));
@@ -460,9 +462,9 @@ int cmd_plan(int argc, char **argv)
         json_t *copy = json_deep_copy(plan);
         size_t i;
         json_t *x;
-        json_array_foreach(json_object_get(copy, "communities"), i, x)
+        json_array_foreach (json_object_get(copy, "communities"), i, x)
             json_object_del(x, "assignment");
-        json_array_foreach(json_object_get(copy, "grids"), i, x)
+        json_array_foreach (json_object_get(copy, "grids"), i, x)
             json_object_del(x, "geometry");
         write_json(f, copy);
         json_decref(copy);

@@ -35,8 +35,8 @@ static int load_visible(http_req *r, int64_t id, json_t **out)
     gg_err err = {0};
     int rc = plan_load(r->db, id, &plan, &err);
     if (rc == GG_ENOTFOUND ||
-        (rc == 0 && !place_in_scope(r->user.place,
-                                    json_string_value(json_object_get(plan, "scope"))))) {
+        (rc == 0 &&
+         !place_in_scope(r->user.place, json_string_value(json_object_get(plan, "scope"))))) {
         if (rc == 0)
             json_decref(plan);
         return http_fail(r, GG_ENOTFOUND, "id", "plan %lld not found", (long long)id);
@@ -54,9 +54,9 @@ static json_t *public_plan(json_t *plan)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(json_object_get(plan, "communities"), i, x)
+    json_array_foreach (json_object_get(plan, "communities"), i, x)
         json_object_del(x, "assignment");
-    json_array_foreach(json_object_get(plan, "grids"), i, x)
+    json_array_foreach (json_object_get(plan, "grids"), i, x)
         json_object_del(x, "geometry");
     return plan;
 }
@@ -69,8 +69,7 @@ static int scope_arg(http_req *r, const char *s, const char **scope)
     }
     enum place_level lv = place_level_of(s);
     if (lv != PLACE_COUNTY && lv != PLACE_STREET && lv != PLACE_COMMUNITY)
-        return http_fail(r, GG_EINVAL, "scope",
-                         "scope must be a community, street or county code");
+        return http_fail(r, GG_EINVAL, "scope", "scope must be a community, street or county code");
     if (!place_in_scope(r->user.place, s))
         return http_fail(r, GG_EFORBIDDEN, "scope", "%s is outside your area", s);
     *scope = s;
@@ -87,13 +86,12 @@ static int plans_create(http_req *r)
         return rc;
     const char *key;
     json_t *v;
-    json_object_foreach(b, key, v) if (strcmp(key, "scope") != 0 && strcmp(key, "all") != 0 &&
-                                       strcmp(key, "params") != 0)
-    {
-        rc = http_fail(r, GG_EINVAL, key, "unknown field %s", key);
-        json_decref(b);
-        return rc;
-    }
+    json_object_foreach (b, key, v)
+        if (strcmp(key, "scope") != 0 && strcmp(key, "all") != 0 && strcmp(key, "params") != 0) {
+            rc = http_fail(r, GG_EINVAL, key, "unknown field %s", key);
+            json_decref(b);
+            return rc;
+        }
     struct plan_opts o;
     plan_opts_default(&o);
     const json_t *sj = json_object_get(b, "scope"), *all = json_object_get(b, "all"),

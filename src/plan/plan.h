@@ -133,22 +133,22 @@ int plan_partition(const plan_graph *g, const struct plan_bldg *b, const struct 
 
 enum plan_issue {
     PLAN_OK = 0,
-    PLAN_TOO_FEW = 1 << 0,       /* households under the minimum */
-    PLAN_TOO_MANY = 1 << 1,      /* households over the maximum */
-    PLAN_TOO_MANY_RES = 1 << 2,  /* residents over the maximum */
+    PLAN_TOO_FEW = 1 << 0,      /* households under the minimum */
+    PLAN_TOO_MANY = 1 << 1,     /* households over the maximum */
+    PLAN_TOO_MANY_RES = 1 << 2, /* residents over the maximum */
     PLAN_NOT_CONTIGUOUS = 1 << 3,
-    PLAN_BIG_BUILDING = 1 << 4,  /* one building alone is over a maximum */
-    PLAN_SMALL_TOTAL = 1 << 5,   /* the whole community is under the minimum */
+    PLAN_BIG_BUILDING = 1 << 4, /* one building alone is over a maximum */
+    PLAN_SMALL_TOTAL = 1 << 5,  /* the whole community is under the minimum */
 };
 
 struct plan_grid_stat {
     int64_t households, residents;
     int buildings;
-    int estates;        /* distinct estates with buildings here */
-    double cx, cy;      /* household-weighted centre (plain centre if none) */
+    int estates;   /* distinct estates with buildings here */
+    double cx, cy; /* household-weighted centre (plain centre if none) */
     double minx, miny, maxx, maxy;
-    unsigned issues;    /* enum plan_issue bits */
-    int big_building;   /* index of the largest building, for PLAN_BIG_BUILDING */
+    unsigned issues;  /* enum plan_issue bits */
+    int big_building; /* index of the largest building, for PLAN_BIG_BUILDING */
 };
 
 /* Figures of the k parts into st[k]; returns the number of parts with issues. */

@@ -47,16 +47,14 @@ int plan_params_from_json(const json_t *o, struct plan_params *pp, gg_err *err)
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)o, key, v)
-    {
+    json_object_foreach ((json_t *)o, key, v) {
         size_t i;
         for (i = 0; i < GG_ARRAY_LEN(param_fields); i++)
             if (strcmp(param_fields[i].name, key) == 0)
                 break;
         if (i == GG_ARRAY_LEN(param_fields))
             return gg_fail(err, GG_EINVAL, key, "unknown field %s", key);
-        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-            json_integer_value(v) > 10000000)
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10000000)
             return gg_fail(err, GG_EINVAL, key, "%s must be a non-negative integer", key);
         *(int *)((char *)pp + param_fields[i].off) = (int)json_integer_value(v);
     }
@@ -160,11 +158,10 @@ static json_t *before_json(struct comm *c, int *nout)
         char why[256];
         grid_why(hh[i], rs[i], c->pp, why, sizeof(why));
         if (why[0])
-            json_array_append_new(out, json_pack("{s:O, s:O, s:I, s:I, s:s}", "code",
-                                                 json_object_get(g, "code"), "name",
-                                                 json_object_get(g, "name"), "households",
-                                                 (json_int_t)hh[i], "residents", (json_int_t)rs[i],
-                                                 "why", why));
+            json_array_append_new(
+                out, json_pack("{s:O, s:O, s:I, s:I, s:s}", "code", json_object_get(g, "code"),
+                               "name", json_object_get(g, "name"), "households", (json_int_t)hh[i],
+                               "residents", (json_int_t)rs[i], "why", why));
     }
     int unassigned = 0;
     int *part = xmalloc(sizeof(int) * ((size_t)c->n + 1));
@@ -197,8 +194,8 @@ static json_t *staffing_today(struct comm *c, int64_t residents)
         team_add(&have, &h1);
         team_add(&gap, &g1);
     }
-    return json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "per_10k", c->pp->staff_per_10k,
-                     "residents", (json_int_t)residents, "fulltime_by_ratio",
+    return json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "per_10k", c->pp->staff_per_10k, "residents",
+                     (json_int_t)residents, "fulltime_by_ratio",
                      (json_int_t)plan_staff_fulltime(residents, c->pp->staff_per_10k), "need",
                      team_json(&need), "today", team_json(&have), "gap", team_json(&gap));
 }
@@ -367,11 +364,10 @@ static int replan(struct comm *c, json_t *cj, gg_err *err)
             "code", codes[p], "name", name, "community", c->code, "serial", serial0 + i,
             "households", (json_int_t)s->households, "residents", (json_int_t)s->residents,
             "buildings", s->buildings, "estates", s->estates, "compactness",
-            round(comp * 1000) / 1000, "area_m2", round(plan_shape_area(sh, p)),
-            "within_bounds", s->issues == 0, "why", why, "centre", round(lon * 1e6) / 1e6,
-            round(lat * 1e6) / 1e6, "team_from", from, "staffing", "need", team_json(&need),
-            "today", team_json(&have), "gap", team_json(&gap), "geometry",
-            geom ? geom : json_null());
+            round(comp * 1000) / 1000, "area_m2", round(plan_shape_area(sh, p)), "within_bounds",
+            s->issues == 0, "why", why, "centre", round(lon * 1e6) / 1e6, round(lat * 1e6) / 1e6,
+            "team_from", from, "staffing", "need", team_json(&need), "today", team_json(&have),
+            "gap", team_json(&gap), "geometry", geom ? geom : json_null());
         json_array_append_new(c->grids_out, gj);
         if (s->issues)
             json_array_append_new(issues, json_pack("{s:s, s:s}", "grid", codes[p], "why", why));
@@ -400,8 +396,8 @@ static int replan(struct comm *c, json_t *cj, gg_err *err)
                                                 c->rows[v].place, codes[part[v]]));
     }
     for (int o = 0; o < c->nold; o++)
-        json_array_append_new(teams, json_pack("{s:O, s:s}", "old", json_object_get(
-                                                                 json_array_get(c->stats, o), "code"),
+        json_array_append_new(teams, json_pack("{s:O, s:s}", "old",
+                                               json_object_get(json_array_get(c->stats, o), "code"),
                                                "new", codes[team[o]]));
     /* open cases: follow their household's building, else the nearest building */
     struct store_plan_case *cs = NULL;
@@ -422,16 +418,16 @@ static int replan(struct comm *c, json_t *cj, gg_err *err)
             hands++;
     }
     free(cs);
-    json_t *diff = json_pack("{s:i, s:I, s:I, s:i, s:i, s:o}", "buildings_moved", bmoved,
-                             "households_moved", (json_int_t)hmoved, "residents_moved",
-                             (json_int_t)rmoved, "open_cases", ncs, "cases_changing_hands", hands,
-                             "teams", teams);
+    json_t *diff =
+        json_pack("{s:i, s:I, s:I, s:i, s:i, s:o}", "buildings_moved", bmoved, "households_moved",
+                  (json_int_t)hmoved, "residents_moved", (json_int_t)rmoved, "open_cases", ncs,
+                  "cases_changing_hands", hands, "teams", teams);
 
     /* the split proposal */
     int64_t total_h = json_integer_value(json_object_get(cj, "households"));
     int64_t total_r = json_integer_value(json_object_get(cj, "residents"));
-    json_t *split = json_pack("{s:i, s:b, s:[]}", "threshold", pp->split_households, "proposed",
-                              0, "groups");
+    json_t *split =
+        json_pack("{s:i, s:b, s:[]}", "threshold", pp->split_households, "proposed", 0, "groups");
     if (total_h > pp->split_households && k >= 2) {
         group = xmalloc(sizeof(int) * ((size_t)k + 1));
         int ng = plan_split(g, c->b, part, k, pp, group, err);
@@ -461,11 +457,11 @@ static int replan(struct comm *c, json_t *cj, gg_err *err)
         }
         json_object_set_new(split, "proposed", json_boolean(ng > 1));
     }
-    json_t *staffing = json_pack(
-        "{s:i, s:I, s:I, s:o, s:o, s:o}", "per_10k", pp->staff_per_10k, "residents",
-        (json_int_t)total_r, "fulltime_by_ratio",
-        (json_int_t)plan_staff_fulltime(total_r, pp->staff_per_10k), "need", team_json(&need_all),
-        "today", team_json(&have_all), "gap", team_json(&gap_all));
+    json_t *staffing =
+        json_pack("{s:i, s:I, s:I, s:o, s:o, s:o}", "per_10k", pp->staff_per_10k, "residents",
+                  (json_int_t)total_r, "fulltime_by_ratio",
+                  (json_int_t)plan_staff_fulltime(total_r, pp->staff_per_10k), "need",
+                  team_json(&need_all), "today", team_json(&have_all), "gap", team_json(&gap_all));
     json_object_set_new(cj, "replanned", json_true());
     json_object_set_new(cj, "after", after);
     json_object_set_new(cj, "issues", issues);
@@ -536,11 +532,11 @@ static int plan_community(db *d, const json_t *place, int force, const struct pl
     json_t *before = before_json(&c, &nout);
     int k, kmin, kmax;
     plan_choose_k(hh, res, c.n, pp, &k, &kmin, &kmax);
-    json_t *cj = json_pack("{s:s, s:O, s:I, s:I, s:i, s:i, s:o, s:{s:i, s:i}}", "code", c.code,
-                           "name", json_object_get(place, "short_name"), "households",
-                           (json_int_t)hh, "residents", (json_int_t)res, "buildings", c.n,
-                           "estates", nestates, "before", before, "grid_count_range", "min",
-                           kmin, "max", kmax);
+    json_t *cj =
+        json_pack("{s:s, s:O, s:I, s:I, s:i, s:i, s:o, s:{s:i, s:i}}", "code", c.code, "name",
+                  json_object_get(place, "short_name"), "households", (json_int_t)hh, "residents",
+                  (json_int_t)res, "buildings", c.n, "estates", nestates, "before", before,
+                  "grid_count_range", "min", kmin, "max", kmax);
     json_object_set_new(cj, "needs_split", json_boolean(hh > pp->split_households));
     if (c.n > 0 && (force || nout > 0)) {
         rc = replan(&c, cj, err);
@@ -586,12 +582,12 @@ int plan_compute(db *d, const char *scope, const struct plan_opts *o, json_t **o
     int64_t hmoved = 0;
     for (size_t i = 0; i < nc && rc == 0; i++) {
         json_t *cj;
-        rc = plan_community(d, json_array_get(list, i), lv == PLACE_COMMUNITY || o->all,
-                            &o->params, grids, &cj, err);
+        rc = plan_community(d, json_array_get(list, i), lv == PLACE_COMMUNITY || o->all, &o->params,
+                            grids, &cj, err);
         if (rc)
             break;
-        before_grids += (int)json_integer_value(
-            json_object_get(json_object_get(cj, "before"), "grids"));
+        before_grids +=
+            (int)json_integer_value(json_object_get(json_object_get(cj, "before"), "grids"));
         if (json_is_true(json_object_get(cj, "replanned"))) {
             const json_t *a = json_object_get(cj, "after"), *df = json_object_get(cj, "diff");
             replanned++;
@@ -620,8 +616,8 @@ int plan_compute(db *d, const char *scope, const struct plan_opts *o, json_t **o
         "params", plan_params_json(&o->params), "summary", "communities", (int)nc, "replanned",
         replanned, "grids_before", before_grids, "grids_after", ngrids, "within_bounds", within,
         "out_of_bounds", ngrids - within, "buildings_moved", bmoved, "households_moved",
-        (json_int_t)hmoved, "open_cases", open, "cases_changing_hands", hands, "communities",
-        comms, "grids", grids);
+        (json_int_t)hmoved, "open_cases", open, "cases_changing_hands", hands, "communities", comms,
+        "grids", grids);
     json_decref(place);
     *out = doc;
     return 0;
@@ -637,9 +633,9 @@ int plan_save(db *d, json_t *plan, int64_t user_id, int64_t *id, gg_err *err)
     json_object_del(body, "state");
     size_t i;
     json_t *c, *g;
-    json_array_foreach(json_object_get(body, "communities"), i, c)
+    json_array_foreach (json_object_get(body, "communities"), i, c)
         json_object_del(c, "assignment");
-    json_array_foreach(json_object_get(body, "grids"), i, g)
+    json_array_foreach (json_object_get(body, "grids"), i, g)
         json_object_del(g, "geometry");
     char *btext = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     char *ptext = json_dumps(json_object_get(plan, "params"), JSON_COMPACT);
@@ -649,14 +645,12 @@ int plan_save(db *d, json_t *plan, int64_t user_id, int64_t *id, gg_err *err)
                                user_id, &pid);
     free(btext);
     free(ptext);
-    json_array_foreach(json_object_get(plan, "grids"), i, g)
-    {
+    json_array_foreach (json_object_get(plan, "grids"), i, g) {
         if (rc)
             break;
         const json_t *geom = json_object_get(g, "geometry");
-        char *gtext = json_is_object(geom)
-                          ? json_dumps(geom, JSON_COMPACT | JSON_REAL_PRECISION(12))
-                          : NULL;
+        char *gtext =
+            json_is_object(geom) ? json_dumps(geom, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
         rc = store_plan_add_grid(d, pid, json_string_value(json_object_get(g, "code")),
                                  json_string_value(json_object_get(g, "community")),
                                  json_string_value(json_object_get(g, "name")),
@@ -665,20 +659,17 @@ int plan_save(db *d, json_t *plan, int64_t user_id, int64_t *id, gg_err *err)
                                  (int)json_integer_value(json_object_get(g, "buildings")), gtext);
         free(gtext);
     }
-    json_array_foreach(json_object_get(plan, "communities"), i, c)
-    {
+    json_array_foreach (json_object_get(plan, "communities"), i, c) {
         size_t j;
         json_t *a;
-        json_array_foreach(json_object_get(c, "assignment"), j, a)
-        {
+        json_array_foreach (json_object_get(c, "assignment"), j, a) {
             if (rc)
                 break;
             rc = store_plan_add_building(d, pid, json_integer_value(json_array_get(a, 0)),
                                          json_string_value(json_array_get(a, 1)),
                                          json_string_value(json_array_get(a, 2)));
         }
-        json_array_foreach(json_object_get(json_object_get(c, "diff"), "teams"), j, a)
-        {
+        json_array_foreach (json_object_get(json_object_get(c, "diff"), "teams"), j, a) {
             if (rc)
                 break;
             rc = store_plan_add_team(d, pid, json_string_value(json_object_get(a, "old")),
@@ -703,8 +694,8 @@ int plan_load(db *d, int64_t id, json_t **out, gg_err *err)
         return gg_fail(err, rc, "", "cannot read plan %lld", (long long)id);
     json_t *body = json_object_get(row, "body");
     json_t *doc = json_is_object(body) ? json_incref(body) : json_object();
-    static const char *const keys[] = {"id", "state", "created_by", "created_at", "applied_by",
-                                       "applied_at"};
+    static const char *const keys[] = {"id",         "state",      "created_by",
+                                       "created_at", "applied_by", "applied_at"};
     for (size_t i = 0; i < GG_ARRAY_LEN(keys); i++)
         json_object_set(doc, keys[i], json_object_get(row, keys[i]));
     json_decref(row);
@@ -720,8 +711,7 @@ int plan_load_geometry(db *d, json_t *plan)
         return rc;
     size_t i;
     json_t *g;
-    json_array_foreach(json_object_get(plan, "grids"), i, g)
-    {
+    json_array_foreach (json_object_get(plan, "grids"), i, g) {
         json_t *x = json_object_get(geo, json_string_value(json_object_get(g, "code")));
         json_object_set(g, "geometry", x ? x : json_null());
     }
@@ -734,15 +724,14 @@ json_t *plan_geojson(const json_t *plan)
     json_t *fs = json_array();
     size_t i;
     json_t *g;
-    json_array_foreach(json_object_get(plan, "grids"), i, g)
-    {
+    json_array_foreach (json_object_get(plan, "grids"), i, g) {
         const json_t *geom = json_object_get(g, "geometry");
         json_t *props = json_pack(
             "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "code", json_object_get(g, "code"), "name",
-            json_object_get(g, "name"), "community", json_object_get(g, "community"),
-            "households", json_object_get(g, "households"), "residents",
-            json_object_get(g, "residents"), "buildings", json_object_get(g, "buildings"),
-            "within_bounds", json_object_get(g, "within_bounds"), "why", json_object_get(g, "why"));
+            json_object_get(g, "name"), "community", json_object_get(g, "community"), "households",
+            json_object_get(g, "households"), "residents", json_object_get(g, "residents"),
+            "buildings", json_object_get(g, "buildings"), "within_bounds",
+            json_object_get(g, "within_bounds"), "why", json_object_get(g, "why"));
         if (!props)
             props = json_object();
         json_array_append_new(fs, json_pack("{s:s, s:O, s:o}", "type", "Feature", "geometry",
@@ -802,8 +791,7 @@ static int move_cases(db *d, int64_t id, const char *community, int64_t now, int
     return rc;
 }
 
-int plan_apply(db *d, int64_t id, int64_t user_id, const char *fail_at, json_t **out,
-               gg_err *err)
+int plan_apply(db *d, int64_t id, int64_t user_id, const char *fail_at, json_t **out, gg_err *err)
 {
     int rc = store_plan_check_fresh(d, id, err);
     if (rc)
@@ -817,27 +805,26 @@ int plan_apply(db *d, int64_t id, int64_t user_id, const char *fail_at, json_t *
     static const char *const after_cases[] = {"retire", "state"};
     for (size_t i = 0; i < GG_ARRAY_LEN(before_cases) && rc == 0; i++)
         if ((rc = store_plan_apply_step(d, id, before_cases[i], user_id, now)) != 0)
-            gg_fail(err, rc, "", "cannot apply plan %lld (%s): %s", (long long)id,
-                    before_cases[i], db_errmsg(d));
+            gg_fail(err, rc, "", "cannot apply plan %lld (%s): %s", (long long)id, before_cases[i],
+                    db_errmsg(d));
         else
             rc = injected(fail_at, before_cases[i], err);
     int cases = 0;
     size_t i;
     json_t *c;
-    json_array_foreach(json_object_get(plan, "communities"), i, c)
-    {
+    json_array_foreach (json_object_get(plan, "communities"), i, c) {
         if (rc || !json_is_true(json_object_get(c, "replanned")))
             continue;
-        if ((rc = move_cases(d, id, json_string_value(json_object_get(c, "code")), now,
-                             &cases)) != 0)
+        if ((rc = move_cases(d, id, json_string_value(json_object_get(c, "code")), now, &cases)) !=
+            0)
             gg_fail(err, rc, "", "cannot move the open cases: %s", db_errmsg(d));
     }
     if (rc == 0)
         rc = injected(fail_at, "cases", err);
     for (size_t j = 0; j < GG_ARRAY_LEN(after_cases) && rc == 0; j++)
         if ((rc = store_plan_apply_step(d, id, after_cases[j], user_id, now)) != 0)
-            gg_fail(err, rc, "", "cannot apply plan %lld (%s): %s", (long long)id,
-                    after_cases[j], db_errmsg(d));
+            gg_fail(err, rc, "", "cannot apply plan %lld (%s): %s", (long long)id, after_cases[j],
+                    db_errmsg(d));
         else
             rc = injected(fail_at, after_cases[j], err);
     if (rc) {
@@ -846,21 +833,20 @@ int plan_apply(db *d, int64_t id, int64_t user_id, const char *fail_at, json_t *
     }
     json_t *codes = json_array(), *retired = json_array();
     json_t *g;
-    json_array_foreach(json_object_get(plan, "grids"), i, g)
+    json_array_foreach (json_object_get(plan, "grids"), i, g)
         json_array_append(codes, json_object_get(g, "code"));
-    json_array_foreach(json_object_get(plan, "communities"), i, c)
-    {
+    json_array_foreach (json_object_get(plan, "communities"), i, c) {
         size_t j;
         json_t *t;
-        json_array_foreach(json_object_get(json_object_get(c, "diff"), "teams"), j, t)
+        json_array_foreach (json_object_get(json_object_get(c, "diff"), "teams"), j, t)
             json_array_append(retired, json_object_get(t, "old"));
     }
     const json_t *sum = json_object_get(plan, "summary");
     *out = json_pack("{s:I, s:s, s:O, s:o, s:o, s:O, s:O, s:i}", "id", (json_int_t)id, "state",
-                     "applied", "scope", json_object_get(plan, "scope"), "grids", codes,
-                     "retired", retired, "buildings_moved",
-                     json_object_get(sum, "buildings_moved"), "households_moved",
-                     json_object_get(sum, "households_moved"), "open_cases_moved", cases);
+                     "applied", "scope", json_object_get(plan, "scope"), "grids", codes, "retired",
+                     retired, "buildings_moved", json_object_get(sum, "buildings_moved"),
+                     "households_moved", json_object_get(sum, "households_moved"),
+                     "open_cases_moved", cases);
     json_decref(plan);
     return 0;
 }
@@ -893,8 +879,7 @@ int plan_check(db *d, const char *scope, const struct plan_params *pp, json_t **
     json_t *gout = json_array(), *cout = json_array();
     size_t i, j;
     json_t *g, *c;
-    json_array_foreach(grids, i, g)
-    {
+    json_array_foreach (grids, i, g) {
         char why[256];
         grid_why(json_integer_value(json_object_get(g, "households")),
                  json_integer_value(json_object_get(g, "residents")), pp, why, sizeof(why));
@@ -905,13 +890,11 @@ int plan_check(db *d, const char *scope, const struct plan_params *pp, json_t **
             json_array_append_new(gout, row);
         }
     }
-    json_array_foreach(comms, i, c)
-    {
+    json_array_foreach (comms, i, c) {
         const char *code = json_string_value(json_object_get(c, "code"));
         int64_t hh = 0, res = 0;
         int n = 0, bad = 0;
-        json_array_foreach(grids, j, g)
-        {
+        json_array_foreach (grids, j, g) {
             if (strcmp(json_string_value(json_object_get(g, "community")), code) != 0)
                 continue;
             n++;
@@ -931,11 +914,11 @@ int plan_check(db *d, const char *scope, const struct plan_params *pp, json_t **
                           (long long)hh, pp->split_households);
         if (w.len)
             json_array_append_new(
-                cout, json_pack("{s:s, s:O, s:i, s:I, s:I, s:i, s:b, s:s}", "code", code, "name",
-                                json_object_get(c, "short_name"), "grids", n, "households",
-                                (json_int_t)hh, "residents", (json_int_t)res,
-                                "grids_out_of_standard", bad, "needs_split",
-                                hh > pp->split_households, "why", w.data));
+                cout,
+                json_pack("{s:s, s:O, s:i, s:I, s:I, s:i, s:b, s:s}", "code", code, "name",
+                          json_object_get(c, "short_name"), "grids", n, "households",
+                          (json_int_t)hh, "residents", (json_int_t)res, "grids_out_of_standard",
+                          bad, "needs_split", hh > pp->split_households, "why", w.data));
         gg_buf_free(&w);
     }
     *out = json_pack("{s:s, s:o, s:i, s:i, s:o, s:o}", "scope", scope, "params",

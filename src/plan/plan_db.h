@@ -59,8 +59,7 @@ json_t *plan_geojson(const json_t *plan);
  * brackets it and rolls back on failure. fail_at names a step at which to
  * fail on purpose (tests), or NULL. *out: what was done.
  */
-int plan_apply(db *d, int64_t id, int64_t user_id, const char *fail_at, json_t **out,
-               gg_err *err);
+int plan_apply(db *d, int64_t id, int64_t user_id, const char *fail_at, json_t **out, gg_err *err);
 
 /*
  * Today's grids and communities under scope measured against the standard:

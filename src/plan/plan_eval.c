@@ -28,7 +28,8 @@ int plan_eval(const plan_graph *g, const struct plan_bldg *b, const int *part, i
 {
     int n = g->n;
     int64_t total = 0;
-    double *wx = xcalloc((size_t)k + 1, sizeof(double)), *wy = xcalloc((size_t)k + 1, sizeof(double));
+    double *wx = xcalloc((size_t)k + 1, sizeof(double)),
+           *wy = xcalloc((size_t)k + 1, sizeof(double));
     for (int p = 0; p < k; p++) {
         memset(&st[p], 0, sizeof(st[p]));
         st[p].minx = st[p].miny = INFINITY;

@@ -44,8 +44,7 @@ int plan_metis(const plan_graph *g, const int *vw, int k, int seed, int *part, g
         for (int i = 0; i < n; i++)
             vwgt[i] = 1;
     int rc = METIS_PartGraphKway(&nv, &ncon, (idx_t *)g->xadj, (idx_t *)g->adj, vwgt, NULL,
-                                 (idx_t *)g->w, &np, NULL, NULL, options, &objval,
-                                 (idx_t *)part);
+                                 (idx_t *)g->w, &np, NULL, NULL, options, &objval, (idx_t *)part);
     free(vwgt);
     if (rc != METIS_OK)
         return gg_fail(err, rc == METIS_ERROR_MEMORY ? GG_EIO : GG_EINVAL, "graph",
@@ -258,8 +257,7 @@ static int two_step(struct rp *r, const struct cand *list, int nlist)
         for (int j = 0; j < 2; j++) {
             struct cand b2;
             int n2;
-            if (best_move(r, parts[j], &b2, scratch, 0, &n2) && b2.v != c->v &&
-                c->d + b2.d < 0) {
+            if (best_move(r, parts[j], &b2, scratch, 0, &n2) && b2.v != c->v && c->d + b2.d < 0) {
                 move(r, b2.v, b2.q);
                 return 1;
             }

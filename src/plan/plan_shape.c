@@ -61,7 +61,8 @@ static void nn_build(struct nn *t, const double *px, const double *py, int n)
     t->item = xmalloc(sizeof(int) * ((size_t)n + 1));
     int *bk = xmalloc(sizeof(int) * ((size_t)n + 1));
     for (int i = 0; i < n; i++) {
-        int cx = (int)fmin((px[i] - x0) / cell, t->nx - 1), cy = (int)fmin((py[i] - y0) / cell, t->ny - 1);
+        int cx = (int)fmin((px[i] - x0) / cell, t->nx - 1),
+            cy = (int)fmin((py[i] - y0) / cell, t->ny - 1);
         bk[i] = cy * t->nx + cx;
         t->start[bk[i] + 1]++;
     }
@@ -505,8 +506,7 @@ static int check_valid(struct gcheck *c, GEOSGeometry *g)
     int rc = 0;
     if (GEOSisValid_r(c->ctx, g) != 1) {
         char *why = GEOSisValidReason_r(c->ctx, g);
-        rc = gg_fail(c->err, GG_EINVAL, "geometry", "%s: not valid: %s", c->where,
-                     why ? why : "?");
+        rc = gg_fail(c->err, GG_EINVAL, "geometry", "%s: not valid: %s", c->where, why ? why : "?");
         if (why)
             GEOSFree_r(c->ctx, why);
     }
@@ -550,7 +550,9 @@ static int check_geometry(struct gcheck *c, const json_t *geom)
         const json_t *gs = json_object_get(geom, "geometries");
         size_t i;
         const json_t *g;
-        json_array_foreach(gs, i, g) if ((rc = check_geometry(c, g)) != 0) return rc;
+        json_array_foreach (gs, i, g)
+            if ((rc = check_geometry(c, g)) != 0)
+                return rc;
     }
     return 0; /* points and lines have no rings to check */
 }
@@ -571,8 +573,7 @@ int plan_geojson_check(const json_t *doc, int *npolygons, gg_err *err)
         } else {
             size_t i;
             const json_t *f;
-            json_array_foreach(fs, i, f)
-            {
+            json_array_foreach (fs, i, f) {
                 snprintf(c.where, sizeof(c.where), "feature %zu", i);
                 if (!json_is_object(f) || !json_object_get(f, "geometry")) {
                     rc = gg_fail(err, GG_EINVAL, "geometry", "%s has no geometry", c.where);

@@ -200,13 +200,13 @@ int store_plan_get(db *d, int64_t id, json_t **out)
         json_object_set_new(o, "id", json_integer(db_col_i64(s, 0)));
         json_object_set_new(o, "scope", json_string(db_col_text(s, 1)));
         json_object_set_new(o, "state", json_string(db_col_text(s, 2)));
-        json_object_set_new(o, "created_by", db_col_is_null(s, 3) ? json_null()
-                                                                   : json_integer(db_col_i64(s, 3)));
+        json_object_set_new(o, "created_by",
+                            db_col_is_null(s, 3) ? json_null() : json_integer(db_col_i64(s, 3)));
         json_object_set_new(o, "created_at", json_integer(db_col_i64(s, 4)));
-        json_object_set_new(o, "applied_by", db_col_is_null(s, 5) ? json_null()
-                                                                   : json_integer(db_col_i64(s, 5)));
-        json_object_set_new(o, "applied_at", db_col_is_null(s, 6) ? json_null()
-                                                                   : json_integer(db_col_i64(s, 6)));
+        json_object_set_new(o, "applied_by",
+                            db_col_is_null(s, 5) ? json_null() : json_integer(db_col_i64(s, 5)));
+        json_object_set_new(o, "applied_at",
+                            db_col_is_null(s, 6) ? json_null() : json_integer(db_col_i64(s, 6)));
         json_object_set_new(o, "params", parse_or_null(db_col_text(s, 7)));
         json_object_set_new(o, "body", parse_or_null(db_col_text(s, 8)));
         *out = o;
@@ -277,10 +277,11 @@ int store_plan_check_fresh(db *d, int64_t id, gg_err *err)
     int64_t planned, still, now_in, extra_grids, taken;
     if ((rc = plan_count(d, "SELECT COUNT(*) FROM plan_buildings WHERE plan_id = $1", id,
                          &planned)) ||
-        (rc = plan_count(d,
-                         "SELECT COUNT(*) FROM plan_buildings pb JOIN buildings b"
-                         " ON b.id = pb.building_id AND b.place = pb.old_place WHERE pb.plan_id = $1",
-                         id, &still)) ||
+        (rc = plan_count(
+             d,
+             "SELECT COUNT(*) FROM plan_buildings pb JOIN buildings b"
+             " ON b.id = pb.building_id AND b.place = pb.old_place WHERE pb.plan_id = $1",
+             id, &still)) ||
         (rc = plan_count(d,
                          "SELECT COUNT(*) FROM buildings b WHERE substr(b.place, 1, 12) IN"
                          " (SELECT DISTINCT community FROM plan_grids WHERE plan_id = $1)",
@@ -310,7 +311,7 @@ int store_plan_check_fresh(db *d, int64_t id, gg_err *err)
     return 0;
 }
 
-#define MOVED_BUILDINGS                                                                           \
+#define MOVED_BUILDINGS                                                                            \
     "SELECT building_id FROM plan_buildings WHERE plan_id = $1 AND new_grid <> old_place"
 #define OLD_GRIDS "SELECT old_grid FROM plan_teams WHERE plan_id = $1"
 

@@ -24,7 +24,7 @@ struct store_plan_bldg {
     int64_t estate_id; /* 0 for none */
     char place[16];    /* grid (or community) it is in now */
     int households, residents;
-    char name[96];     /* estate name + building name, for messages */
+    char name[96]; /* estate name + building name, for messages */
 };
 
 /*

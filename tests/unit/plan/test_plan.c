@@ -69,7 +69,9 @@ static void ring_of_buildings(void **state)
     struct plan_bldg b[N];
     for (int i = 0; i < N; i++) {
         double a = 2 * M_PI * i / N;
-        b[i] = (struct plan_bldg){.x = 300 * cos(a), .y = 300 * sin(a), .households = 60 + (i % 3) * 20,
+        b[i] = (struct plan_bldg){.x = 300 * cos(a),
+                                  .y = 300 * sin(a),
+                                  .households = 60 + (i % 3) * 20,
                                   .residents = 150};
     }
     int part[N], k;
@@ -121,8 +123,8 @@ static void too_small(void **state)
     (void)state;
     struct plan_bldg b[5];
     for (int i = 0; i < 5; i++)
-        b[i] = (struct plan_bldg){.x = i * 20.0, .y = (i % 2) * 15.0, .households = 50,
-                                  .residents = 110};
+        b[i] = (struct plan_bldg){
+            .x = i * 20.0, .y = (i % 2) * 15.0, .households = 50, .residents = 110};
     int part[5], k;
     struct plan_grid_stat *st;
     assert_int_equal(cut(b, 5, part, &k, &st), 1);
@@ -217,8 +219,10 @@ static void estate_block(void **state)
     for (int i = 0; i < N; i++) {
         seed = seed * 1103515245u + 12345u;
         int hh = 16 + (int)((seed >> 16) % 65);
-        b[i] = (struct plan_bldg){.x = (i % 10) * 40.0 + (seed % 7), .y = (i / 10) * 35.0,
-                                  .households = hh, .residents = hh * 23 / 10,
+        b[i] = (struct plan_bldg){.x = (i % 10) * 40.0 + (seed % 7),
+                                  .y = (i / 10) * 35.0,
+                                  .households = hh,
+                                  .residents = hh * 23 / 10,
                                   .estate = 1 + (i % 10) / 3 + 4 * (i / 30)};
     }
     int part[N], k;
@@ -239,8 +243,8 @@ static void estate_block(void **state)
         area += plan_shape_area(sh, p);
         json_t *geom = plan_shape_geojson(sh, p, &pj);
         assert_non_null(geom);
-        json_array_append_new(fs, json_pack("{s:s, s:o, s:{}}", "type", "Feature", "geometry",
-                                            geom, "properties"));
+        json_array_append_new(
+            fs, json_pack("{s:s, s:o, s:{}}", "type", "Feature", "geometry", geom, "properties"));
     }
     assert_true(area > 360.0 * 315.0); /* the cells cover the block and its margin */
     json_t *fc = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", fs);
@@ -257,8 +261,8 @@ static void geojson_check_faults(void **state)
     (void)state;
     gg_err err = {0};
     int np;
-    json_t *ok = json_loads("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}",
-                            0, NULL);
+    json_t *ok = json_loads(
+        "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}", 0, NULL);
     assert_int_equal(plan_geojson_check(ok, &np, &err), 0);
     assert_int_equal(np, 1);
     json_decref(ok);
