@@ -6,6 +6,8 @@ set(i 0)
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" num ${name})
+  # 0008 is not an octal constant: drop the leading zeros
+  string(REGEX REPLACE "^0+([0-9])" "\\1" num "${num}")
   file(READ ${f} hex HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
   string(APPEND body "static const char mig_${i}[] = {${hex} 0};\n")

@@ -18,6 +18,7 @@ static const struct {
     {"apikey", cmd_apikey, "apikey add --db URL --name NAME | revoke --db URL --id N"},
     {"import", cmd_import, "import --db URL --kind K FILE [--dry-run]   import CSV"},
     {"export", cmd_export, "export --db URL --kind K --out FILE(.csv|.xlsx)   export a list"},
+    {"plan", cmd_plan, "plan --db URL (--community C | --street S | --city) [--apply]   plan grids"},
     {"photos", cmd_photos, "photos --gc --db URL [--photos DIR]   remove unused uploads older than a day"},
 };
 

@@ -79,6 +79,8 @@ static const struct {
     {"categories",   {0, R | C | U, R, R, R, R, R, R, R | X}},
     /* photos: C uploads; R is further limited to the uploader and who sees a linking case */
     {"photos",       {0, R | C, R | C, R | C, R | C, R | C, R | C, R | C, R}},
+    /* grid plans: C computes a preview, U applies one */
+    {"plans",        {0, R | C | U, R | C | U, R, 0, 0, 0, 0, R}},
 };
 
 int authz_allowed(enum role r, const char *resource, unsigned a)

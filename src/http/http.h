@@ -162,6 +162,7 @@ int http_audit(http_req *r, const char *action, const char *resource, const char
 
 extern const struct http_route http_routes_session[];
 extern const struct http_route http_routes_places[];
+extern const struct http_route http_routes_plans[];
 extern const struct http_route http_routes_cases[];
 extern const struct http_route http_routes_categories[];
 extern const struct http_route http_routes_registry[];

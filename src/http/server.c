@@ -44,6 +44,7 @@ static const struct http_route *const *route_tables(void)
     static const struct http_route *tables[] = {
         http_routes_session,
         http_routes_places,
+        http_routes_plans,
         http_routes_users,
         http_routes_import,
         http_routes_cases,

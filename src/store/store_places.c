@@ -147,7 +147,8 @@ int store_grid_stats(db *d, const char *scope, json_t **out)
         " (SELECT COUNT(*) FROM staff t WHERE t.place = p.code AND t.role = 'parttime'),"
         " (SELECT COUNT(*) FROM staff t WHERE t.place = p.code"
         "   AND t.role IN ('volunteer', 'wulao'))"
-        " FROM places p WHERE p.level = 6 AND p.code >= $1 AND p.code < $2 ORDER BY p.code",
+        " FROM places p WHERE p.level = 6 AND p.retired_at IS NULL AND p.code >= $1 AND p.code < $2"
+        " ORDER BY p.code",
         &s, "tt", scope, hi);
     if (rc < 0)
         return rc;

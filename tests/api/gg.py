@@ -452,8 +452,8 @@ class DemoEnv(Env):
     (users admin, xinghua, huabu, huabu_chief, huabu_worker, resident, auditor, heating;
     password DEMO_PASSWORD)."""
 
-    def __init__(self, keep=False):  # noqa: D107 - replaces Env.__init__ on purpose
-        self.dir = tempfile.mkdtemp(prefix="gridgov-demo-")
+    def __init__(self, keep=False, prefix="gridgov-demo-"):  # noqa: D107 - replaces Env.__init__ on purpose
+        self.dir = tempfile.mkdtemp(prefix=prefix)
         self.db = os.path.join(self.dir, "gridgov.db")
         self.servers = []
         _ENVS.append(self)
@@ -464,11 +464,23 @@ class DemoEnv(Env):
             raise RuntimeError("gridgov demo failed: %s" % out.stderr)
 
     def write(self, query, args=()):
-        """Run one writing statement on the database file (tests' fixtures only)."""
+        """Run one writing statement on the database file (test setup only)."""
         con = sqlite3.connect(self.db, timeout=30)
         try:
-            con.execute(query, args)
+            cur = con.execute(query, args)
             con.commit()
+            return cur.lastrowid
+        finally:
+            con.close()
+
+    def dump(self):
+        """Every row of every table, in rowid order: equal dumps mean nothing changed."""
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
+        try:
+            names = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name")]
+            return {n: con.execute("SELECT * FROM %s ORDER BY rowid" % n).fetchall() for n in names}
         finally:
             con.close()
 

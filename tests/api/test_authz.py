@@ -38,6 +38,8 @@ EXPECT = {
     "audit":        ["RX",    "RX",     "RX",     "",       "",     "",  "",      "RX"],
     "apikeys":      ["RCU",   "",       "",       "",       "",     "",  "",      "R"],
     "photos":       ["RC",    "RC",     "RC",     "RC",     "RC",   "RC", "RC",   "R"],
+    # plans: C computes a preview, U applies it
+    "plans":        ["RCU",   "RCU",    "R",      "",       "",     "",  "",      "R"],
 }
 
 
@@ -54,6 +56,7 @@ G1 = gg.make_grid(city, HUABU)      # 150781004004001
 G2 = gg.make_grid(city, HUABU)      # 150781004004002
 GY = gg.make_grid(city, YUNSHAN)    # 150781002001001
 
+XINGHUA_EMPTY = "150781004001"  # 兴华街道's first community, left without buildings
 PLACE_OF = {"city_admin": COUNTY, "street_admin": XINGHUA, "community_admin": HUABU,
             "grid_chief": G1, "grid_worker": G1, "dept_handler": COUNTY, "resident": G1,
             "auditor": COUNTY}
@@ -204,6 +207,18 @@ def other_matrix(role):
     expect(r, may(role, "grids", "C"), "%s create grid" % role, 201)
     r = c.get("/api/v1/teams")
     expect(r, may(role, "teams", "R"), "%s list teams" % role, 200)
+    # grid plans: a preview of 华埠社区; applied, one of a community of 兴华街道
+    # without buildings (so that applying moves nothing the other checks use)
+    r = c.get("/api/v1/plans")
+    expect(r, may(role, "plans", "R"), "%s list plans" % role, 200)
+    r = c.post("/api/v1/plans", {"scope": HUABU})
+    expect(r, may(role, "plans", "C"), "%s compute a plan" % role, 201)
+    pid = city.post("/api/v1/plans", {"scope": HUABU}).body["id"]
+    r = c.get("/api/v1/plans/%d" % pid)
+    expect(r, may(role, "plans", "R"), "%s read a plan" % role, 200, visible(role, HUABU))
+    pid = city.post("/api/v1/plans", {"scope": XINGHUA_EMPTY}).body["id"]
+    r = c.post("/api/v1/plans/%d/apply" % pid)
+    expect(r, may(role, "plans", "U"), "%s apply a plan" % role, 200, visible(role, XINGHUA_EMPTY))
     # places
     r = c.get("/api/v1/places")
     expect(r, may(role, "places", "R"), "%s list places" % role, 200)
@@ -312,7 +327,9 @@ ENDPOINTS = [("GET", "/api/v1/me"), ("DELETE", "/api/v1/session"), ("GET", "/api
              ("GET", "/api/v1/grids"), ("POST", "/api/v1/grids"), ("GET", "/api/v1/grids/" + G1),
              ("GET", "/api/v1/teams"), ("GET", "/api/v1/places"), ("GET", "/api/v1/places/" + HUABU),
              ("GET", "/api/v1/places/%s/children" % HUABU), ("POST", "/api/v1/photos"),
-             ("GET", "/api/v1/photos/" + "0" * 64)]
+             ("GET", "/api/v1/photos/" + "0" * 64), ("GET", "/api/v1/plans"),
+             ("POST", "/api/v1/plans"), ("GET", "/api/v1/plans/1"),
+             ("POST", "/api/v1/plans/1/apply")]
 for res in gg.REGISTRY:
     ENDPOINTS += [("GET", "/api/v1/" + res), ("POST", "/api/v1/" + res),
                   ("GET", "/api/v1/%s/%d" % (res, O[res]["id"])),
