@@ -119,8 +119,10 @@ let shotNo = 0;
 async function shot(page, name) {
   shotNo++;
   const file = join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header at the top of the picture
   await page.waitForTimeout(150); // let the last paint (and toasts) settle
-  await page.screenshot({ path: file, fullPage: true });
+  const tall = await page.evaluate(() => document.documentElement.scrollHeight > 2400);
+  await page.screenshot({ path: file, fullPage: !tall });
   return file;
 }
 
@@ -137,13 +139,21 @@ async function login(page, base, user, password) {
   await page.locator('#logout').waitFor();
 }
 
-// The error shown for field: it must sit right after the element that stands for the field.
+// The error shown for field: it must sit in (or right after) the element that stands for
+// the field, and on screen right below its input.
 async function fieldError(page, form, field) {
   const err = page.locator(`${form} .field-error[data-field="${field}"]`).first();
   await err.waitFor();
   const placed = await err.evaluate((e, f) => {
-    const prev = e.previousElementSibling;
-    return !!prev && (prev.dataset.field || '').split(' ').includes(f);
+    const names = (x) => (x?.dataset.field || '').split(' ');
+    const box = names(e.parentElement.closest('[data-field]')).includes(f)
+      ? e.parentElement.closest('[data-field]')
+      : names(e.previousElementSibling).includes(f) ? e.previousElementSibling : null;
+    if (!box) return false;
+    const input = box.querySelector('input:not([type=hidden]),select,textarea,.map') || box;
+    const a = input.getBoundingClientRect();
+    const b = e.getBoundingClientRect();
+    return b.top >= a.bottom - 1 && b.top - a.bottom < 80 && b.left < a.right && b.right > a.left;
   }, field);
   return { text: (await err.textContent()) || '', placed };
 }
@@ -415,6 +425,7 @@ async function main() {
       await shot(off, 'map');
       await go(off, base, '/grids');
       await off.locator('.chart canvas').waitFor();
+      await off.waitForTimeout(600); // the bars grow for 300 ms
       const rows = await off.locator('table.grid-table tbody tr').count();
       eq(rows, 6, '华埠社区 has 6 grids');
       await shot(off, 'grids');

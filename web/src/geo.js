@@ -33,9 +33,9 @@ export const STATE_COLORS = {
 
 // A stable colour for a code (a grid's buildings share it).
 export function codeColor(code) {
-  let x = 0;
-  for (const c of String(code)) x = (x * 31 + c.charCodeAt(0)) >>> 0;
-  return `hsl(${x % 360} 55% 45%)`;
+  let x = 2166136261; // FNV-1a, so that neighbouring codes get distant hues
+  for (const c of String(code)) x = Math.imul(x ^ c.charCodeAt(0), 16777619) >>> 0;
+  return `hsl(${Math.round((x * 137.508) % 360)} 60% 42%)`;
 }
 
 export function dot(latlng, opts = {}) {

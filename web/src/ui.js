@@ -55,7 +55,7 @@ export function field(opts) {
   const { label, hint, options, type = 'text', wide, ...rest } = opts;
   let input;
   if (options) {
-    input = h('select', rest, options.map(([v, t]) => h('option', { value: v, selected: String(v) === String(opts.value ?? '') }, t)));
+    input = h('select', rest, options.map(([v, t]) => h('option', { value: v, selected: opts.value !== undefined && String(v) === String(opts.value) }, t)));
   } else if (type === 'textarea') {
     input = h('textarea', { rows: 4, ...rest });
   } else if (type === 'checkbox') {
@@ -98,7 +98,9 @@ export function showError(form, err) {
     x.detail && x.detail !== x.text ? h('small.detail', x.detail) : null);
   if (box) {
     box.classList.add('has-error');
-    box.after(msg);
+    // Inside the field's box when it is one (so it stays beside its input in a grid of fields).
+    if (box.matches('label, fieldset, div')) box.append(msg);
+    else box.after(msg);
     box.querySelector('input,select,textarea')?.focus?.();
   } else {
     let g = form.querySelector('.form-error');
@@ -237,7 +239,7 @@ export function pagedList(opts) {
         },
       }, '导出 Excel')
       : null;
-    pager.replaceChildren(prev, h('span.page-no', `第 ${stack.length + 1} 页 · ${items.length} 条`), next, exp);
+    clear(pager, prev, h('span.page-no', `第 ${stack.length + 1} 页 · ${items.length} 条`), next, exp);
   }
   root.append(body, pager);
   root.reload = () => { stack.length = 0; return load(''); };
@@ -248,7 +250,7 @@ export function pagedList(opts) {
 // Cascading selects from the caller's place down to a grid. onChange(code).
 // The value is the deepest place chosen (the caller's own place at first).
 export function placePicker(me, onChange, { name = 'place', label = '区域', depth = 6 } = {}) {
-  const wrap = h('div.place-picker', { dataset: { field: name } }, h('span.label', label));
+  const wrap = h('div.place-picker', { dataset: { field: name }, hidden: true }, h('span.label', label));
   const hidden = h('input', { type: 'hidden', name, value: me.place });
   wrap.append(hidden);
   const levels = [];
@@ -273,6 +275,7 @@ export function placePicker(me, onChange, { name = 'place', label = '区域', de
     });
     levels.push(sel);
     wrap.append(sel);
+    wrap.hidden = false; // shown once there is something below the caller's place
   }
   const start = me.place_info?.level ?? me.place.length;
   addLevel(me.place, start + 1);

@@ -4,7 +4,7 @@
 import { download, get, qs } from '../api.js';
 import { ADMINS } from '../i18n.js';
 import { route } from '../router.js';
-import { badge, errorBox, h, placePicker, toast } from '../ui.js';
+import { badge, clear, errorBox, h, placePicker, toast } from '../ui.js';
 
 route('/grids', {
   nav: '网格概况',
@@ -33,13 +33,14 @@ route('/grids', {
       }
       chart.setOption({
         tooltip: { trigger: 'axis' },
-        legend: { data: ['户数', '人口'] },
+        legend: { data: ['户数', '人口'], top: 0 },
+        animationDuration: 300,
         grid: { left: 48, right: 48, bottom: items.length > 12 ? 64 : 32, top: 40 },
         dataZoom: items.length > 12 ? [{ type: 'slider', start: 0, end: Math.min(100, (12 / items.length) * 100) }] : [],
         xAxis: { type: 'category', data: items.map((g) => g.name.replace(/^.*?社区/, '')), axisLabel: { interval: 0, rotate: items.length > 6 ? 30 : 0 } },
         yAxis: [{ type: 'value', name: '户' }, { type: 'value', name: '人' }],
         series: [
-          { name: '户数', type: 'bar', data: items.map((g) => g.households), markLine: { silent: true, symbol: 'none', data: [{ yAxis: 300 }, { yAxis: 500 }], lineStyle: { type: 'dashed' } } },
+          { name: '户数', type: 'bar', data: items.map((g) => g.households), markLine: { silent: true, symbol: 'none', data: [{ yAxis: 300 }, { yAxis: 500 }], lineStyle: { type: 'dashed' }, label: { position: 'insideStartTop', formatter: '{c} 户' } } },
           { name: '人口', type: 'bar', yAxisIndex: 1, data: items.map((g) => g.residents) },
         ],
       }, true);
@@ -49,7 +50,7 @@ route('/grids', {
           h('td', g.code), h('td', g.name), h('td', g.households), h('td', g.residents), h('td', g.buildings),
           h('td', g.team.grid_chief), h('td', g.team.fulltime), h('td', g.team.parttime), h('td', g.team.volunteers),
           h('td', g.team.complete ? badge('齐全', 'ok') : badge('缺员', 'late'))))))));
-      tools.replaceChildren(h('span.muted', `共 ${items.length} 个网格，${items.reduce((a, g) => a + g.households, 0)} 户；虚线为 300–500 户的网格规模`),
+      clear(tools, h('span.muted', `共 ${items.length} 个网格，${items.reduce((a, g) => a + g.households, 0)} 户；虚线为 300–500 户的网格规模`),
         ['city_admin', 'street_admin', 'community_admin', 'auditor'].includes(me.role)
           ? h('button.secondary.export', { type: 'button', onclick: async () => {
             try {

@@ -65,7 +65,7 @@ route('/map', {
           .addTo(cases);
       }
       const pts = [...bs.map((b) => [b.lat, b.lon]), ...cs.filter((c) => c.lat !== null).map((c) => [c.lat, c.lon])];
-      if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.05));
+      if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.05), { animate: false });
       status.textContent = `楼栋 ${bs.length} 栋 · 案件 ${cs.length} 件${gs.some((g) => g.geometry) ? '' : ' · 网格边界待网格规划生成后显示'}`;
     }
 

@@ -181,7 +181,7 @@ async function render({ el, me, query }) {
       ...(can(me, res, 'u') ? [['', (r) => h('button.link', { type: 'button', onclick: () => edit(r) }, '编辑')]] : []),
     ];
     const list = pagedList({
-      fetch: (after) => get(`/${res}` + qs({ ...params, after, limit: 50 })),
+      fetch: (after) => get(`/${res}` + qs({ ...params, after, limit: matchMedia('(max-width: 700px)').matches ? 20 : 50 })),
       columns: cols,
       card: (r) => h('article.card',
         h('div.card-head', h('b', def.title(r)), h('span.muted', '#' + r.id)),
@@ -291,7 +291,7 @@ function importPanel(me, done) {
     } catch (e) {
       if (!(e instanceof ApiError) || !Array.isArray(e.body?.rows)) throw e;
       showError(form, e);
-      out.append(h('div.table-wrap', h('table.grid-table.row-errors',
+      clear(out, h('div.table-wrap', h('table.grid-table.row-errors',
         h('thead', h('tr', h('th', '行号'), h('th', '字段'), h('th', '问题'))),
         h('tbody', e.body.rows.map((x) => {
           const ex = explain(new ApiError(400, { code: 'invalid_field', field: x.field, message: x.reason }));

@@ -53,7 +53,7 @@ async function render({ el, me }) {
     radios, hhBox, mapBox,
     field({ label: '不公开（仅网格工作人员可见）', name: 'private', type: 'checkbox' }),
     h('div.dups'),
-    h('div.actions', h('button', { type: 'submit', name: 'go', value: 'check' }, '提交')));
+    h('div.actions.main-submit', h('button', { type: 'submit', name: 'go', value: 'check' }, '提交')));
   el.append(h('section.panel', h('h2', resident ? '我要上报' : '上报问题'), form));
 
   let map = null;
@@ -77,12 +77,18 @@ async function render({ el, me }) {
     if (pin) pin.setLatLng([lat, lon]);
     else pin = dot([lat, lon], { radius: 9, color: '#b71c1c', fillColor: '#ef4444' }).addTo(map);
     pointText.textContent = `已选位置：${where.lat}, ${where.lon}`;
+    form.dispatchEvent(new Event('change'));
   }
   radios.addEventListener('change', (ev) => {
     where.kind = ev.target.value;
     showWhere();
   });
-  if (!resident) householdSearch(hhBox, (hh) => (where.household = hh));
+  if (!resident) {
+    householdSearch(hhBox, (hh) => {
+      where.household = hh;
+      form.dispatchEvent(new Event('change'));
+    });
+  }
   showWhere();
 
   // The place of the report as API fields, and its point for the nearby search.
@@ -98,6 +104,12 @@ async function render({ el, me }) {
   }
 
   const dups = form.querySelector('.dups');
+  const mainSubmit = form.querySelector('.main-submit');
+  // Offered duplicates answer one choice of category and place: a change asks again.
+  form.addEventListener('change', () => {
+    dups.replaceChildren();
+    mainSubmit.hidden = false;
+  });
   onSubmit(form, async (fd, submitter) => {
     const { body, point } = await place();
     const c = {
@@ -118,6 +130,7 @@ async function render({ el, me }) {
           h('div.actions',
             h('button', { type: 'submit', name: 'go', value: 'file' }, '不是同一个问题，仍要上报'),
             h('button.secondary', { type: 'button', onclick: () => go('/') }, '是同一个问题，不上报了'))));
+        mainSubmit.hidden = true;
         dups.scrollIntoView({ block: 'nearest' });
         return;
       }
@@ -164,5 +177,5 @@ async function drawBuildings(map, me) {
   const { items } = await get('/buildings' + qs({ place: me.place, limit: 500 })).catch(() => ({ items: [] }));
   const layer = L.layerGroup(items.map((b) => dot([b.lat, b.lon], { radius: 3, color: '#9ca3af', fillColor: '#d1d5db' }).bindTooltip(b.name)));
   layer.addTo(map);
-  if (items.length) map.fitBounds(L.latLngBounds(items.map((b) => [b.lat, b.lon])).pad(0.1));
+  if (items.length) map.fitBounds(L.latLngBounds(items.map((b) => [b.lat, b.lon])).pad(0.1), { animate: false });
 }
