@@ -97,7 +97,7 @@ const pageErrors = [];
 
 async function newContext(browser, viewport, label) {
   const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  ctx.setDefaultTimeout(15000);
+  ctx.setDefaultTimeout(30000); // generous: the suite may run beside others, or under ASan
   ctx.on('request', (req) => {
     const u = new URL(req.url());
     if (u.protocol === 'data:' || u.protocol === 'blob:') return;
@@ -278,7 +278,7 @@ async function main() {
       await noOverflow(worker, 'worker queue');
       await shot(worker, 'worker-queue');
       await mine.locator('button', { hasText: '受理' }).click();
-      await worker.locator('.toast.show').waitFor();
+      await worker.locator(`.case-card[data-id="${caseId}"] .badge`, { hasText: '处置中' }).waitFor();
       await go(worker, base, `/cases/${caseId}`);
       eq(await stateOf(worker), '处置中', 'accepted: 处置中');
     });

@@ -55,6 +55,7 @@ async function logout() {
 async function render() {
   const seq = ++renderSeq;
   nav.classList.remove('open');
+  document.getElementById('toast').classList.remove('show');
   menuBtn.setAttribute('aria-expanded', 'false');
   if (!me) {
     try {
