@@ -180,6 +180,7 @@ async function main() {
     const db = join(tmp, 'demo.db');
     const { password, users } = demo(db);
     server = await serve(db, web);
+    process.on('exit', () => server.proc.exitCode === null && server.proc.kill('SIGKILL'));
     const base = `http://127.0.0.1:${server.port}/`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     const residentCtx = await newContext(browser, PHONE, 'resident');
@@ -452,14 +453,29 @@ async function main() {
     ok(pageErrors.length === 0, 'no script errors in any page', pageErrors);
     ok(server.proc.exitCode === null, 'the server is still running', server.stderr());
   } finally {
-    if (browser) await browser.close();
-    if (server && server.proc.exitCode === null) {
-      server.proc.removeAllListeners('exit');
-      server.proc.kill('SIGTERM');
-    }
+    // Each step on its own, so that one failing does not leave a server or a browser behind.
+    await browser?.close().catch((e) => ok(false, 'the browser closes', String(e)));
+    if (server) await stop(server.proc);
     if (process.env.GG_E2E_KEEP !== '1') await rm(tmp, { recursive: true, force: true });
     else console.log(`kept ${tmp}`);
   }
+}
+
+// SIGTERM (the server finishes requests in flight), then SIGKILL after 10 s.
+function stop(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  proc.removeAllListeners('exit');
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      ok(false, 'the server stops within 10 s of SIGTERM');
+      proc.kill('SIGKILL');
+    }, 10000);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    proc.kill('SIGTERM');
+  });
 }
 
 // A valid GB 11643 ID number.
