@@ -1,5 +1,6 @@
 # gridgov — the two commands a new user needs:
-#   make run    installs what is missing, builds, creates demo Manzhouli, serves 127.0.0.1:8080
+#   make run    installs what is missing, builds (the server and the web UI), creates demo
+#               Manzhouli, serves 127.0.0.1:8080
 #   make test   installs what is missing, builds, runs every test (then again under ASan+UBSan)
 
 BUILD      ?= build
@@ -9,8 +10,9 @@ DB         ?= data/manzhouli.db
 LISTEN     ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
+WEB        ?= web/dist
 
-.PHONY: all bootstrap build run demo test test-fast test-asan fuzz bench format clean
+.PHONY: all bootstrap build web run demo test test-fast test-asan fuzz bench format clean
 
 all: build
 
@@ -20,6 +22,11 @@ bootstrap:
 build: bootstrap
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
+	@node web/build.mjs $(WEB)
+
+# The web UI alone: web/src bundled by esbuild into $(WEB).
+web: bootstrap
+	@node web/build.mjs $(WEB)
 
 $(DB): | build
 	@mkdir -p $(dir $(DB))
@@ -28,7 +35,7 @@ $(DB): | build
 demo: build $(DB)
 
 run: build $(DB)
-	$(BUILD)/gridgov serve --db $(DB) --listen $(LISTEN) --web web
+	$(BUILD)/gridgov serve --db $(DB) --listen $(LISTEN) --web $(WEB)
 
 # Every test: the suite on the normal build, again under the sanitizers, and the fuzzers.
 test: build
@@ -55,4 +62,4 @@ format:
 	@clang-format -i src/*/*.c src/*/*.h tests/unit/*/*.c
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(WEB)

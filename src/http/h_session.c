@@ -10,6 +10,7 @@
 
 #include "http.h"
 #include "limits.h"
+#include "store_cases.h"
 
 #define RATE_SLOTS 1024
 
@@ -75,6 +76,23 @@ static void clear_fails(const char *login)
     pthread_mutex_unlock(&rate_mu);
 }
 
+/* A resident's own household: where their reports go by default; null if unknown. */
+static json_t *home_json(const http_req *r)
+{
+    const struct res_def *def = res_find("residents");
+    json_t *row = NULL;
+    if (!r->user.resident_id || !def || store_res_get(r->db, def, r->user.resident_id, &row) != 0)
+        return json_null();
+    json_int_t hid = json_integer_value(json_object_get(row, "household_id"));
+    json_decref(row);
+    char grid[16], addr[256];
+    double lat, lon;
+    if (hid <= 0 || store_household_locate(r->db, hid, grid, &lat, &lon, addr, sizeof(addr)) != 0)
+        return json_null();
+    return json_pack("{s:I, s:s, s:s, s:f, s:f}", "id", hid, "grid", grid, "address", addr, "lat",
+                     lat, "lon", lon);
+}
+
 static json_t *user_json(const http_req *r)
 {
     const struct user *u = &r->user;
@@ -87,6 +105,7 @@ static json_t *user_json(const http_req *r)
     json_object_set_new(o, "staff_id", u->staff_id ? json_integer(u->staff_id) : json_null());
     json_object_set_new(o, "resident_id",
                         u->resident_id ? json_integer(u->resident_id) : json_null());
+    json_object_set_new(o, "household", home_json(r));
     return o;
 }
 

@@ -850,9 +850,8 @@ static int locate_point(db *d, double lat, double lon, char grid[16])
     return GG_ENOTFOUND;
 }
 
-/* Where a household is: its grid, its building's point and its address. */
-static int locate_household(db *d, int64_t hid, char grid[16], double *lat, double *lon, char *addr,
-                            size_t n)
+int store_household_locate(db *d, int64_t hid, char grid[16], double *lat, double *lon,
+                           char *addr, size_t n)
 {
     db_stmt *s;
     int rc = db_run(d,
@@ -898,7 +897,7 @@ int store_case_create(db *d, const struct case_actor *a, const struct case_new *
         return gg_fail(err, GG_EINVAL, "household_id",
                        "give household_id or lat and lon, not both");
     if (n->household_id > 0) {
-        rc = locate_household(d, n->household_id, grid, &lat, &lon, addr, sizeof(addr));
+        rc = store_household_locate(d, n->household_id, grid, &lat, &lon, addr, sizeof(addr));
         if (rc && rc != GG_ENOTFOUND)
             return gg_fail(err, rc, "", "cannot read household %lld", (long long)n->household_id);
         if (a->role == ROLE_RESIDENT) {

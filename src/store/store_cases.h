@@ -113,6 +113,13 @@ struct case_new {
 };
 
 /*
+ * Where household hid is: its grid, its building's point and its address
+ * (the household's own, else building, unit and room). GG_ENOTFOUND if none.
+ */
+int store_household_locate(db *d, int64_t hid, char grid[16], double *lat, double *lon,
+                           char *addr, size_t n);
+
+/*
  * File a case for actor a at time now: locate it (the household's grid, or
  * the grid of the building nearest to the point), write it as reported
  * with its "report" log row, and write the new id into *id.
