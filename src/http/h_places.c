@@ -98,25 +98,11 @@ static int places_children(http_req *r)
     return http_reply_json(r, 200, json_pack("{s:o, s:n}", "items", rows, "next"));
 }
 
-static int grid_scope(http_req *r, const char **scope)
-{
-    *scope = r->user.place;
-    const char *p = http_arg_get(r, "place");
-    if (p) {
-        if (place_level_of(p) == PLACE_INVALID)
-            return http_fail(r, GG_EINVAL, "place", "place must be a division or grid code");
-        if (!place_in_scope(r->user.place, p))
-            return http_fail(r, GG_EFORBIDDEN, "place", "place %s is outside your area", p);
-        *scope = p;
-    }
-    return 0;
-}
-
 static int grids_list(http_req *r)
 {
     int rc = http_require(r, "grids", ACT_READ);
     const char *scope;
-    if (rc || (rc = grid_scope(r, &scope)) != 0)
+    if (rc || (rc = http_place_arg(r, &scope)) != 0)
         return rc;
     json_t *rows;
     if ((rc = store_grid_stats(r->db, scope, &rows)) != 0)
@@ -227,7 +213,7 @@ static int teams_list(http_req *r)
 {
     int rc = http_require(r, "teams", ACT_READ);
     const char *scope;
-    if (rc || (rc = grid_scope(r, &scope)) != 0)
+    if (rc || (rc = http_place_arg(r, &scope)) != 0)
         return rc;
     json_t *rows;
     if ((rc = store_grid_stats(r->db, scope, &rows)) != 0)

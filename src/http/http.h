@@ -131,6 +131,14 @@ int http_args_only(http_req *r, const char *const *names, size_t n);
 /* A 1/0 (or true/false) query flag into *out (0 when absent); GG_EINVAL naming it otherwise. */
 int http_arg_flag(http_req *r, const char *name, int *out);
 
+/*
+ * The place a list is scoped to: the query argument place if given (a
+ * division or grid code inside the caller's area: GG_EINVAL naming it if
+ * malformed, GG_EFORBIDDEN if outside), else the caller's own place.
+ * *scope is borrowed from the request.
+ */
+int http_place_arg(http_req *r, const char **scope);
+
 /* Header value by name (case-insensitive), or NULL. */
 const char *http_header(const http_req *r, const char *name);
 
@@ -165,6 +173,7 @@ extern const struct http_route http_routes_places[];
 extern const struct http_route http_routes_plans[];
 extern const struct http_route http_routes_cases[];
 extern const struct http_route http_routes_categories[];
+extern const struct http_route http_routes_indicators[];
 extern const struct http_route http_routes_registry[];
 extern const struct http_route http_routes_users[];
 extern const struct http_route http_routes_import[];

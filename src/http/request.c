@@ -15,6 +15,7 @@
 #include "http.h"
 #include "http_internal.h"
 #include "limits.h"
+#include "place.h"
 
 const char *http_arg_get(const http_req *r, const char *name)
 {
@@ -48,6 +49,20 @@ int http_arg_flag(http_req *r, const char *name, int *out)
         return 0;
     }
     return http_fail(r, GG_EINVAL, name, "%s must be 1 or 0", name);
+}
+
+int http_place_arg(http_req *r, const char **scope)
+{
+    *scope = r->user.place;
+    const char *p = http_arg_get(r, "place");
+    if (p) {
+        if (place_level_of(p) == PLACE_INVALID)
+            return http_fail(r, GG_EINVAL, "place", "place must be a division or grid code");
+        if (!place_in_scope(r->user.place, p))
+            return http_fail(r, GG_EFORBIDDEN, "place", "place %s is outside your area", p);
+        *scope = p;
+    }
+    return 0;
 }
 
 const char *http_header(const http_req *r, const char *name)
