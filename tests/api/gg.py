@@ -356,6 +356,30 @@ class Env:
         finally:
             con.close()
 
+    def write(self, query, args=()):
+        """Run one writing statement on the database file (test setup only)."""
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            cur = con.execute(query, args)
+            con.commit()
+            return cur.lastrowid
+        finally:
+            con.close()
+
+    def dump(self):
+        """Every row of every table, in rowid order (key order for a table WITHOUT ROWID):
+        equal dumps mean nothing changed."""
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
+        try:
+            tables = con.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name").fetchall()
+            return {n: con.execute("SELECT * FROM %s%s" % (
+                        n, "" if "WITHOUT ROWID" in sql.upper() else " ORDER BY rowid")).fetchall()
+                    for n, sql in tables}
+        finally:
+            con.close()
+
     def count(self, table):
         return self.sql("SELECT COUNT(*) FROM %s" % table)[0][0]
 
@@ -463,26 +487,6 @@ class DemoEnv(Env):
         if out.returncode != 0:
             raise RuntimeError("gridgov demo failed: %s" % out.stderr)
 
-    def write(self, query, args=()):
-        """Run one writing statement on the database file (test setup only)."""
-        con = sqlite3.connect(self.db, timeout=30)
-        try:
-            cur = con.execute(query, args)
-            con.commit()
-            return cur.lastrowid
-        finally:
-            con.close()
-
-    def dump(self):
-        """Every row of every table, in rowid order: equal dumps mean nothing changed."""
-        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
-        try:
-            names = [r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                " ORDER BY name")]
-            return {n: con.execute("SELECT * FROM %s ORDER BY rowid" % n).fetchall() for n in names}
-        finally:
-            con.close()
 
 
 DEMO_PASSWORD = "Manzhouli2026!"
