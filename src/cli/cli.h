@@ -15,6 +15,7 @@ int cmd_user(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_indicators(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_photos(int argc, char **argv);
 

@@ -20,6 +20,7 @@ static const struct {
     {"export", cmd_export, "export --db URL --kind K --out FILE(.csv|.xlsx)   export a list"},
     {"plan", cmd_plan, "plan --db URL (--community C | --street S | --city) [--apply]   plan grids"},
     {"photos", cmd_photos, "photos --gc --db URL [--photos DIR]   remove unused uploads older than a day"},
+    {"indicators", cmd_indicators, "indicators --db URL --rebuild|--check   recompute or verify case indicators"},
 };
 
 static void usage(FILE *f)

@@ -81,6 +81,8 @@ static const struct {
     {"photos",       {0, R | C, R | C, R | C, R | C, R | C, R | C, R | C, R}},
     /* grid plans: C computes a preview, U applies one */
     {"plans",        {0, R | C | U, R | C | U, R, 0, 0, 0, 0, R}},
+    /* indicators: read-only sums; department handlers see their own department's only */
+    {"indicators",   {0, R | X, R | X, R | X, R | X, R, R, 0, R | X}},
 };
 
 int authz_allowed(enum role r, const char *resource, unsigned a)

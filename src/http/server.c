@@ -49,6 +49,7 @@ static const struct http_route *const *route_tables(void)
         http_routes_import,
         http_routes_cases,
         http_routes_categories,
+        http_routes_indicators,
         http_routes_photos,
         http_routes_open311,
         http_routes_registry,

@@ -19,6 +19,7 @@
 
 #include "place.h"
 #include "store_photos.h"
+#include "store_indicators.h"
 #include "store_util.h"
 #include "workcal.h"
 
@@ -343,7 +344,7 @@ static int row_store(db *d, const struct case_row *c, enum case_state from, int6
     bind_opt(s, 22, c->merged_into);
     db_bind_i64(s, 23, now);
     db_bind_text(s, 24, case_state_name(from));
-    rc = db_step(s);
+    rc = store_indicators_step(d, s, c->id); /* db_step, keeping the indicators in step */
     db_finalize(s);
     if (rc < 0)
         return rc;
@@ -961,6 +962,8 @@ int store_case_create(db *d, const struct case_actor *a, const struct case_new *
     if (rc == DB_ROW)
         rc = db_step(s);
     db_finalize(s);
+    if (rc >= 0)
+        rc = store_indicators_case_added(d, newid);
     if (rc < 0)
         return gg_fail(err, rc, "", "cannot file the case: %s", db_errmsg(d));
     json_t *detail = json_pack("{s:s, s:s}", "category", cat.code, "place", grid);

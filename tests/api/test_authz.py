@@ -40,6 +40,7 @@ EXPECT = {
     "photos":       ["RC",    "RC",     "RC",     "RC",     "RC",   "RC", "RC",   "R"],
     # plans: C computes a preview, U applies it
     "plans":        ["RCU",   "RCU",    "R",      "",       "",     "",  "",      "R"],
+    "indicators":   ["RX",    "RX",     "RX",     "RX",     "R",    "R", "",      "RX"],
 }
 
 
@@ -67,6 +68,8 @@ for role in ROLES[1:]:
     if r.status != 201:
         raise SystemExit("cannot create %s: %s %s" % (role, r.status, r.body))
     C[role] = anon.login(role)
+# A department handler reads the indicators of its own department only: give it one.
+env.write("UPDATE users SET department = '热力公司' WHERE login = 'dept_handler'")
 
 # One row of every resource in grid 1 of 华埠社区 (or in 华埠社区 itself for the
 # resources bound to a community), and a household in 云杉社区 for the scope tests.
@@ -232,6 +235,12 @@ def other_matrix(role):
     expect(r, may(role, "photos", "C"), "%s uploads a photo" % role, 201)
     if r.status == 201:
         t.status(c.get(r.body["items"][0]["url"]), 200, "%s reads its own upload" % role)
+    # indicators (in the role's own area)
+    r = c.get("/api/v1/indicators")
+    expect(r, may(role, "indicators", "R"), "%s read indicators" % role, 200)
+    r = c.get("/api/v1/indicators?format=csv")
+    expect(r, may(role, "indicators", "R") and may(role, "indicators", "X"),
+           "%s export indicators" % role, 200)
 
 
 def scopes():
@@ -329,7 +338,8 @@ ENDPOINTS = [("GET", "/api/v1/me"), ("DELETE", "/api/v1/session"), ("GET", "/api
              ("GET", "/api/v1/places/%s/children" % HUABU), ("POST", "/api/v1/photos"),
              ("GET", "/api/v1/photos/" + "0" * 64), ("GET", "/api/v1/plans"),
              ("POST", "/api/v1/plans"), ("GET", "/api/v1/plans/1"),
-             ("POST", "/api/v1/plans/1/apply")]
+             ("POST", "/api/v1/plans/1/apply"),
+             ("GET", "/api/v1/indicators")]
 for res in gg.REGISTRY:
     ENDPOINTS += [("GET", "/api/v1/" + res), ("POST", "/api/v1/" + res),
                   ("GET", "/api/v1/%s/%d" % (res, O[res]["id"])),
