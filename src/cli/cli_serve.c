@@ -16,7 +16,7 @@ int cmd_serve(int argc, char **argv)
     const char *threads = cli_opt(argc, argv, "--threads", "8");
     if (!url) {
         fprintf(stderr, "usage: gridgov serve --db URL [--listen HOST:PORT] [--threads N] [--web DIR]"
-                        " [--photos DIR]\n");
+                        " [--photos DIR] [--solo-writes] [--quiet]\n");
         return 2;
     }
     char host[64];
@@ -70,6 +70,7 @@ int cmd_serve(int argc, char **argv)
         .web_root = cli_opt(argc, argv, "--web", NULL),
         .quiet = cli_flag(argc, argv, "--quiet"),
         .photo_dir = photos,
+        .solo_writes = cli_flag(argc, argv, "--solo-writes"),
     };
     struct http_server *srv;
     if (http_start(&cfg, &srv, &err) != 0) {

@@ -94,6 +94,7 @@ struct http_config {
     const char *web_root; /* directory of the UI's files, or NULL */
     int quiet;            /* no access log */
     const char *photo_dir; /* the photo store (blobs.h), or NULL: no photos */
+    int solo_writes;      /* commit each write request alone instead of in groups */
 };
 
 /* Start serving; returns once the server is listening. */

@@ -22,6 +22,27 @@
 #include "http_internal.h"
 #include "limits.h"
 
+struct write_job {
+    http_req *r;
+    const struct http_route *rt;
+    int done;
+    struct write_job *next;
+};
+
+struct group_commit {
+    pthread_mutex_t mu;
+    pthread_cond_t work;  /* the writer: jobs are waiting, or stop */
+    pthread_cond_t done;  /* the request threads: a batch has finished */
+    struct write_job *head, **tail;
+    int stopping;
+    db *w;
+    pthread_t thread;
+    /* figures for the log: batches committed and requests in them */
+    uint64_t batches, requests;
+};
+
+#define GROUP_MAX 256
+
 struct http_server {
     struct MHD_Daemon *mhd;
     db_pool *pool;
@@ -29,6 +50,7 @@ struct http_server {
     int port;
     atomic_int active;
     const struct http_route **tables;
+    struct group_commit group; /* group.w is NULL when writes commit alone */
 };
 
 typedef struct conn_ctx {
@@ -192,66 +214,238 @@ static void set_error(http_req *r, int code)
     r->content_type = "application/json; charset=utf-8";
 }
 
-/* Run the matched handler, inside a transaction for writes. */
-static void run_handler(http_req *r, const struct http_route *rt)
+/*
+ * The part of a write request that runs inside its transaction: the
+ * Idempotency-Key check and replay, the handler, and the stored answer.
+ * Returns nonzero when the request's writes must be undone.
+ */
+static int write_body(http_req *r, const struct http_route *rt)
 {
-    int write = is_write(r->method) && !(rt->flags & ROUTE_OWNTX);
     /* Read raw: http_header hides values over GG_MAX_HEADER_VALUE, and an
      * over-long key must be refused, not silently ignored. */
-    const char *idem =
-        write ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key") : NULL;
-    int rc;
-    if (write && (rc = db_begin_write(r->db)) != 0) {
-        gg_fail(&r->err, GG_EBUSY, "", "the database is busy, try again");
-        set_error(r, GG_EBUSY);
-        return;
-    }
+    const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
     char bh[65];
     int64_t idem_user = r->authed == 2 ? -r->apikey_id : r->user.id;
+    int rc;
     if (idem) {
         if (strlen(idem) == 0 || strlen(idem) > GG_IDEMPOTENCY_KEY_MAX) {
             gg_fail(&r->err, GG_EINVAL, "Idempotency-Key", "Idempotency-Key must be 1 to %d bytes",
                     GG_IDEMPOTENCY_KEY_MAX);
             set_error(r, GG_EINVAL);
-            db_rollback(r->db);
-            return;
+            return 1;
         }
         body_hash(r, bh);
         int status;
         char *stored;
         rc = store_idem_get(r->db, idem_user, idem, r->method, r->url, bh, &status, &stored);
         if (rc == 0) {
-            db_rollback(r->db);
             r->status = status;
             r->resp = stored;
             r->resp_len = strlen(stored);
             /* Open311 answers in XML too; everything else stored is JSON */
             r->content_type = stored[0] == '<' ? "application/xml; charset=utf-8"
                                                : "application/json; charset=utf-8";
-            return;
+            return 0;
         }
         if (rc == GG_ECONFLICT) {
-            db_rollback(r->db);
             gg_fail(&r->err, GG_ERULE, "Idempotency-Key",
                     "this Idempotency-Key was already used for a different request");
             set_error(r, GG_ERULE);
-            return;
+            return 1;
         }
     }
     rc = rt->fn(r);
-    if (rc == 0 && r->status < 400 && write) {
-        if (idem && r->status < 300)
-            rc = store_idem_put(r->db, idem_user, idem, r->method, r->url, bh, r->status,
-                                r->resp ? r->resp : "");
-        if (rc == 0 && (rc = db_commit(r->db)) != 0)
-            gg_fail(&r->err, rc, "", "commit failed: %s", db_errmsg(r->db));
+    if (rc == 0 && r->status < 300 && idem)
+        rc = store_idem_put(r->db, idem_user, idem, r->method, r->url, bh, r->status,
+                            r->resp ? r->resp : "");
+    if (rc != 0)
+        set_error(r, rc);
+    return rc != 0 || r->status >= 400;
+}
+
+/* A write request whose transaction was lost after its handler succeeded. */
+static void lost_tx(http_req *r, const char *why)
+{
+    free(r->resp);
+    r->resp = NULL;
+    r->disposition[0] = r->cookie[0] = r->etag[0] = '\0';
+    if (r->has_file) {
+        close(r->file_fd);
+        r->has_file = 0;
     }
-    if (rc != 0 || r->status >= 400) {
-        if (write && db_in_tx(r->db))
-            db_rollback(r->db);
-        if (rc != 0)
-            set_error(r, rc);
+    gg_fail(&r->err, GG_EBUSY, "", "the request was not saved (%s); send it again", why);
+    set_error(r, GG_EBUSY);
+}
+
+/*
+ * Group commit. Write requests are run by one writer thread on its own
+ * connection: it takes every request waiting, runs each handler in a
+ * SAVEPOINT of one transaction (a failed request rolls back to its
+ * savepoint and leaves the others alone), commits the batch once, and only
+ * then wakes the request threads, which answer. So every answer of a write
+ * is sent after its commit, and concurrent writers share one fsync. If the
+ * transaction itself is lost (the commit or a savepoint fails), no request
+ * of the batch is saved and each answers 503 "send it again".
+ */
+
+static void run_batch(struct group_commit *g, struct write_job *jobs)
+{
+    db *w = g->w;
+    const char *lost = NULL;
+    if (db_begin_write(w) != 0)
+        lost = "the database is busy";
+    struct write_job *j;
+    for (j = jobs; j && !lost; j = j->next) {
+        http_req *r = j->r;
+        db *own = r->db;
+        r->db = w;
+        if (db_exec(w, "SAVEPOINT request", NULL) != 0) {
+            r->db = own;
+            lost = "cannot open a savepoint";
+            break;
+        }
+        int undo = write_body(r, j->rt);
+        if (undo)
+            undo = db_exec(w, "ROLLBACK TO request", NULL);
+        if (undo == 0 && db_exec(w, "RELEASE request", NULL) != 0)
+            undo = 1;
+        r->db = own;
+        if (undo) {
+            /* the statement that failed took the transaction with it */
+            lost = "its transaction was rolled back";
+            j = j->next;
+            break;
+        }
     }
+    if (!lost && db_commit(w) != 0)
+        lost = "the commit failed";
+    if (lost) {
+        const char *msg = db_errmsg(w);
+        if (db_in_tx(w))
+            db_rollback(w);
+        fprintf(stderr, "gridgov: a batch of writes was lost: %s: %s\n", lost, msg ? msg : "");
+        /* Requests that ran (or would have) answer "send it again"; those
+         * already refused keep their own error: nothing of theirs was kept. */
+        for (struct write_job *k = jobs; k; k = k->next)
+            if (k->r->status < 400 || k == j)
+                lost_tx(k->r, lost);
+    }
+    pthread_mutex_lock(&g->mu);
+    g->batches++;
+    for (j = jobs; j; j = j->next) {
+        j->done = 1;
+        g->requests++;
+    }
+    pthread_cond_broadcast(&g->done);
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void *writer_main(void *arg)
+{
+    struct group_commit *g = arg;
+    pthread_mutex_lock(&g->mu);
+    for (;;) {
+        while (!g->head && !g->stopping)
+            pthread_cond_wait(&g->work, &g->mu);
+        if (!g->head)
+            break;
+        /* take up to GROUP_MAX jobs, in arrival order */
+        struct write_job *jobs = g->head, *last = jobs;
+        for (int n = 1; n < GROUP_MAX && last->next; n++)
+            last = last->next;
+        g->head = last->next;
+        if (!g->head)
+            g->tail = &g->head;
+        last->next = NULL;
+        pthread_mutex_unlock(&g->mu);
+        run_batch(g, jobs);
+        pthread_mutex_lock(&g->mu);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return NULL;
+}
+
+static int group_start(struct group_commit *g, const char *url, gg_err *err)
+{
+    memset(g, 0, sizeof(*g));
+    int rc = db_open(url, &g->w, err);
+    if (rc)
+        return rc;
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->work, NULL);
+    pthread_cond_init(&g->done, NULL);
+    g->tail = &g->head;
+    if (pthread_create(&g->thread, NULL, writer_main, g) != 0) {
+        db_close(g->w);
+        g->w = NULL;
+        return gg_fail(err, GG_EIO, "", "cannot start the writer thread");
+    }
+    return 0;
+}
+
+/* Stop after the jobs already queued are done. */
+static void group_stop(struct group_commit *g)
+{
+    if (!g->w)
+        return;
+    pthread_mutex_lock(&g->mu);
+    g->stopping = 1;
+    pthread_cond_signal(&g->work);
+    pthread_mutex_unlock(&g->mu);
+    pthread_join(g->thread, NULL);
+    db_close(g->w);
+    pthread_mutex_destroy(&g->mu);
+    pthread_cond_destroy(&g->work);
+    pthread_cond_destroy(&g->done);
+}
+
+static void group_run(struct group_commit *g, http_req *r, const struct http_route *rt)
+{
+    struct write_job j = {.r = r, .rt = rt};
+    pthread_mutex_lock(&g->mu);
+    *g->tail = &j;
+    g->tail = &j.next;
+    pthread_cond_signal(&g->work);
+    while (!j.done)
+        pthread_cond_wait(&g->done, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* A write request alone: its own transaction on the request's connection. */
+static void run_alone(http_req *r, const struct http_route *rt)
+{
+    if (db_begin_write(r->db) != 0) {
+        gg_fail(&r->err, GG_EBUSY, "", "the database is busy, try again");
+        set_error(r, GG_EBUSY);
+        return;
+    }
+    if (write_body(r, rt) != 0) {
+        db_rollback(r->db);
+        return;
+    }
+    if (db_commit(r->db) != 0) {
+        const char *msg = db_errmsg(r->db);
+        char why[200];
+        snprintf(why, sizeof(why), "commit failed: %s", msg ? msg : "");
+        db_rollback(r->db);
+        lost_tx(r, why);
+    }
+}
+
+/* Run the matched handler: writes in a transaction (grouped or alone),
+ * reads and ROUTE_OWNTX routes as they are. */
+static void run_handler(struct http_server *srv, http_req *r, const struct http_route *rt)
+{
+    if (is_write(r->method) && !(rt->flags & ROUTE_OWNTX)) {
+        if (srv->group.w)
+            group_run(&srv->group, r, rt);
+        else
+            run_alone(r, rt);
+        return;
+    }
+    int rc = rt->fn(r);
+    if (rc != 0)
+        set_error(r, rc);
 }
 
 static void process(struct http_server *srv, conn_ctx *c)
@@ -310,7 +504,7 @@ static void process(struct http_server *srv, conn_ctx *c)
         gg_fail(&r->err, GG_EAUTH, "", "log in first: send Authorization: Bearer <token>");
         set_error(r, GG_EAUTH);
     } else {
-        run_handler(r, rt);
+        run_handler(srv, r, rt);
     }
     if (r->read_tx)
         db_commit(r->db);
@@ -440,8 +634,14 @@ int http_start(const struct http_config *cfg, struct http_server **out, gg_err *
         free(s);
         return rc;
     }
+    if (!cfg->solo_writes && (rc = group_start(&s->group, cfg->db_url, err)) != 0) {
+        db_pool_close(s->pool);
+        free(s);
+        return rc;
+    }
     struct sockaddr_storage addr;
     if (http_parse_addr(cfg->listen_host, cfg->port, &addr) != 0) {
+        group_stop(&s->group);
         db_pool_close(s->pool);
         free(s);
         return gg_fail(err, GG_EINVAL, "listen", "cannot use listen address %s", cfg->listen_host);
@@ -459,6 +659,7 @@ int http_start(const struct http_config *cfg, struct http_server **out, gg_err *
         s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!s->mhd) {
+        group_stop(&s->group);
         db_pool_close(s->pool);
         free(s);
         return gg_fail(err, GG_EIO, "listen", "cannot listen on %s:%d (in use?)", cfg->listen_host,
@@ -496,6 +697,10 @@ void http_stop(struct http_server *s)
     MHD_stop_daemon(s->mhd);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    group_stop(&s->group);
+    if (!s->cfg.quiet && s->group.batches)
+        fprintf(stderr, "gridgov: %llu write requests in %llu commits\n",
+                (unsigned long long)s->group.requests, (unsigned long long)s->group.batches);
     db_pool_close(s->pool);
     free(s);
 }
